@@ -1,0 +1,3 @@
+"""planbot: turns a feature request into a reviewed implementation plan."""
+
+__version__ = "0.1.0"

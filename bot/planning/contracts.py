@@ -1,0 +1,50 @@
+"""Interface contracts derived from the stories, the entities and the decisions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class InterfaceKind(StrEnum):
+    HTTP = "http"  # a REST API: contracts/openapi.yaml
+    EVENTS = "events"  # messages or WebSocket/SSE events: contracts/events.yaml (AsyncAPI-like)
+    CLI = "cli"  # a command-line tool: contracts/cli.md
+    LIBRARY = "library"  # an in-process API: contracts/api.md
+
+
+class Operation(BaseModel):
+    operation_id: str  # "submitExpenseReport"
+    method: str  # "post"
+    path: str  # "/expense-reports/{expenseReportId}/submit"
+    summary: str
+    story: str | None = None  # "US1"
+    requirements: list[str] = Field(default_factory=list)  # FR ids it serves
+    entity: str | None = None
+    request_schema: str | None = None  # component schema name
+    response_schema: str | None = None
+    success_status: int = 200
+    error_statuses: list[int] = Field(default_factory=list)
+
+
+class EventContract(BaseModel):
+    name: str  # "expense_report.status_changed"
+    summary: str
+    entity: str | None = None
+    channel: str = ""  # transport-specific address, e.g. a topic or a WebSocket path
+    requirements: list[str] = Field(default_factory=list)
+
+
+class ContractFile(BaseModel):
+    path: str  # relative to the feature directory, e.g. "contracts/openapi.yaml"
+    kind: str  # "openapi", "events", "graphql", "protobuf", "cli", "library"
+    content: str
+
+
+class Contracts(BaseModel):
+    kinds: list[InterfaceKind] = Field(default_factory=list)
+    operations: list[Operation] = Field(default_factory=list)
+    events: list[EventContract] = Field(default_factory=list)
+    files: list[ContractFile] = Field(default_factory=list)
+    error_codes: dict[int, str] = Field(default_factory=dict)  # status -> meaning
