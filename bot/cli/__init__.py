@@ -1,0 +1,29 @@
+"""The `planbot` command line."""
+
+from __future__ import annotations
+
+import typer
+
+from bot import __version__
+from bot.cli import plan as plan_command
+from bot.cli import validate as validate_command
+
+app = typer.Typer(
+    name="planbot",
+    help="Turn a feature spec into a reviewed implementation plan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("plan")(plan_command.plan)
+app.command("validate")(validate_command.validate)
+
+
+@app.command("version")
+def version() -> None:
+    """Print planbot's version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
