@@ -1,10 +1,23 @@
-"""Interface contracts derived from the stories, the entities and the decisions."""
+"""Interface contracts derived from the stories, the entities and the decisions.
+
+The models live here; `build_contracts` decides which interfaces the feature has (REST, events,
+CLI, library) and writes their contract files (the work is done in `bot.planning.interfaces`):
+OpenAPI 3.1 (built by `bot.planning.openapi`), AsyncAPI 3.0 for events, GraphQL SDL or protobuf
+when the API style decision chose them, and Markdown for command-line and library interfaces.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from bot.planning.context import PlanningContext
+    from bot.planning.datamodel import DataModel
+    from bot.planning.decisions import TechnicalDecision
 
 
 class InterfaceKind(StrEnum):
@@ -26,6 +39,9 @@ class Operation(BaseModel):
     response_schema: str | None = None
     success_status: int = 200
     error_statuses: list[int] = Field(default_factory=list)
+    # what it does: "list", "get", "create", "update", "delete", "action" (a state transition),
+    # "upload", "download", "run" (starts a job); "command" or "function" for CLI and library
+    kind: str = ""
 
 
 class EventContract(BaseModel):
@@ -48,3 +64,11 @@ class Contracts(BaseModel):
     events: list[EventContract] = Field(default_factory=list)
     files: list[ContractFile] = Field(default_factory=list)
     error_codes: dict[int, str] = Field(default_factory=dict)  # status -> meaning
+
+
+def build_contracts(context: PlanningContext, data_model: DataModel, decisions: Sequence[TechnicalDecision]) -> Contracts:
+    """The interface contracts: OpenAPI for a REST interface (GraphQL SDL or protobuf when the API
+    style decision chose those), AsyncAPI for events, Markdown for a CLI or a library."""
+    from bot.planning.interfaces.builder import build_contracts as build
+
+    return build(context, data_model, decisions)
