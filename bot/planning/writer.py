@@ -38,9 +38,12 @@ def _template_values() -> dict[str, ValuesFn]:
     }
 
 
-def render_artifact(artifact: Artifact, plan: Plan) -> str:
-    values = _template_values().get(artifact.name)
-    extra = dict(values(plan)) if values else {}
+def render_artifact(artifact: Artifact, plan: Plan, extra: Mapping[str, object] | None = None) -> str:
+    """One artifact with its header. `extra` is the values its template needs beyond `plan`;
+    computed here when not given."""
+    if extra is None:
+        values = _template_values().get(artifact.name)
+        extra = values(plan) if values else {}
     if artifact is artifacts.PLAN and plan.context.plan_template is not None:
         from bot.planning.plan_document import fill_plan_template
 
@@ -88,8 +91,13 @@ def render_plan(plan: Plan, *, include_spec: bool, original_spec_text: str | Non
             files[path] = original_spec_text if original_spec_text.endswith("\n") else original_spec_text + "\n"
         else:
             files[path] = render_spec(plan.spec, plan.feature, plan.generated_at, plan)
+    computed: dict[ValuesFn, Mapping[str, object]] = {}
+    functions = _template_values()
     for artifact in GENERATED:
-        files[plan.feature.path(artifact.name)] = render_artifact(artifact, plan)
+        fn = functions.get(artifact.name)
+        if fn is not None and fn not in computed:
+            computed[fn] = fn(plan)  # several templates share one values function: compute it once
+        files[plan.feature.path(artifact.name)] = render_artifact(artifact, plan, computed.get(fn, {}) if fn else {})
     files.update(render_contracts(plan))
     return files
 
