@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from bot.planning.decisions import Conflict, SettledDecision, TechnicalDecision
+from bot.planning.catalog import TOPICS_BY_KEY, run_catalog
+from bot.planning.catalog.questions import is_technical
+from bot.planning.conflicts import conflicts_with_log
+from bot.planning.context import PlanningContext
+from bot.planning.decisions import Category, Conflict, SettledDecision, TechnicalDecision
+from bot.planning.risk_assessment import assess_risks
 from bot.planning.risks import Risk
 
 
@@ -28,3 +33,42 @@ class Analysis(BaseModel):
             if td.id == decision_id:
                 return td
         raise KeyError(decision_id)
+
+
+def _business_questions(context: PlanningContext, decisions: list[TechnicalDecision]) -> list[BusinessQuestion]:
+    """Open clarifications that are not technical, each saying what waits on the answer."""
+    questions: list[BusinessQuestion] = []
+    for question in context.spec.open_questions:
+        if is_technical(question):
+            continue
+        shaped = [td for td in decisions if any(e.source == question.location for e in td.evidence)]
+        why = f"{question.location} cannot be completed until it is answered"
+        if shaped:
+            why += "; it also shapes " + ", ".join(f"{td.id} ({td.title})" for td in shaped)
+        questions.append(BusinessQuestion(question=question.question, location=question.location, why_it_matters=why + "."))
+    return questions
+
+
+def analyse(context: PlanningContext) -> Analysis:
+    """The decisions this feature needs, highest impact first, plus what is already settled,
+    conflicts with earlier logged decisions, questions for the business and the risks."""
+    found = run_catalog(context)
+    category_rank = {category: index for index, category in enumerate(Category)}
+    ordered = sorted(found.decisions, key=lambda td: (td.impact.rank, category_rank[td.category], td.topic))
+    ids = {td.topic: f"TD{index:03d}" for index, td in enumerate(ordered, start=1)}
+    decisions = [
+        td.model_copy(
+            update={
+                "id": ids[td.topic],
+                "depends_on": sorted(ids[t] for t in TOPICS_BY_KEY[td.topic].depends_on if t in ids),
+            }
+        )
+        for td in ordered
+    ]
+    return Analysis(
+        decisions=decisions,
+        settled=found.settled,
+        conflicts=conflicts_with_log(decisions, context.decision_log),
+        business_questions=_business_questions(context, decisions),
+        risks=assess_risks(context, decisions),
+    )

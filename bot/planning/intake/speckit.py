@@ -161,7 +161,8 @@ class _Reader:
             priority = int(priority_match.group("p") or priority_match.group("p2"))
             rest = (rest[: priority_match.start()] + rest[priority_match.end() :]).strip()
         title = rest.strip(" -–—:")
-        story = _Story(id=f"US{len(self.stories) + 1}", title=title, priority=priority)
+        number = match.group("number") if match else None
+        story = _Story(id=f"US{int(number)}" if number else "", title=title, priority=priority)
         self.stories.append(story)
         return story
 
@@ -363,8 +364,12 @@ def parse_speckit(doc: Document, raw: str, *, title: str | None = None, legacy: 
     drafts = [s for s in reader.stories if s.title and not statements.is_placeholder(s.title) or s.description or s.scenarios]
     declared = any(s.priority is not None for s in drafts)
     stories = [s.build(3 if declared else min(index + 1, 3)) for index, s in enumerate(drafts)]
+    # Keep the spec's own story numbers (tasks are labelled [USn] after them) unless they are
+    # missing or repeated; then number the stories in order.
+    own = [story.id for story in stories]
+    keep = all(own) and len(set(own)) == len(own)
     for index, story in enumerate(stories, start=1):
-        story.id = f"US{index}"
+        story.id = story.id if keep else f"US{index}"
         if not story.title or statements.is_placeholder(story.title):
             story.title = spec_title
 
