@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from bot.planning.context import PlanningContext
 from bot.planning.decisions import TechnicalDecision
 from bot.planning.stack import Stack
-from bot.planning.task_rules import COMMAND_LINE_PATTERN, UI_PATTERN, WEB_PATTERN, Concern, concern_of, name_words
+from bot.planning.tasking.rules import COMMAND_LINE_PATTERN, UI_PATTERN, WEB_PATTERN, Concern, concern_of, name_words
 
 UNDECIDED = "To be decided"
 

@@ -2,7 +2,7 @@
 
 The models live here; `build_tasks` lays the work out the way spec-kit's tasks.md does: Setup,
 Foundational (what blocks every story), one phase per user story in priority order, then Polish
-(see `bot.planning.task_builder`).
+(see `bot.planning.tasking.builder`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bot.planning.datamodel import DataModel
     from bot.planning.layout import ProjectLayout
     from bot.planning.plan import Plan
-    from bot.planning.task_values import DependencyValues, TasksValues
+    from bot.planning.tasking.values import DependencyValues, TasksValues
 
 
 class Task(BaseModel):
@@ -119,13 +119,13 @@ class TaskPlan(BaseModel):
     def markdown_values(self, plan: Plan) -> TasksValues:
         """What tasks.md renders beyond the tasks themselves (order, coverage, checklists); the
         template calls this, so rendering needs nothing but the plan."""
-        from bot.planning.task_values import tasks_markdown_values
+        from bot.planning.tasking.values import tasks_markdown_values
 
         return tasks_markdown_values(plan)
 
     def dependency_values(self, plan: Plan) -> DependencyValues:
         """What dependencies.md renders: the graph, external services, libraries, infrastructure, skills."""
-        from bot.planning.task_values import dependency_values
+        from bot.planning.tasking.values import dependency_values
 
         return dependency_values(plan)
 
@@ -171,6 +171,6 @@ def build_tasks(
     priority order (the first of the highest priority marked MVP), and Polish. Every functional
     requirement lands on a task; every decision in force is put in place by one; a PROVISIONAL
     DECISION gets a review checkpoint before its work and a migration task in Polish."""
-    from bot.planning.task_builder import TaskBuilder  # the builder imports these models
+    from bot.planning.tasking.builder import TaskBuilder  # the builder imports these models
 
     return TaskBuilder(context, analysis, data_model, contracts, layout).build()

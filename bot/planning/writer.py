@@ -24,7 +24,7 @@ ValuesFn = Callable[[Plan], Mapping[str, object]]
 
 
 def _template_values() -> dict[str, ValuesFn]:
-    from bot.planning.artifact_values import artifact_values
+    from bot.planning.content.artifact_values import artifact_values
     from bot.planning.plan_document import plan_md_values, summary_values
 
     return {

@@ -20,7 +20,7 @@ from bot.planning.plan import Plan
 from bot.planning.plan_document.constitution_check import TEST_FIRST, is_rule_section
 from bot.planning.plan_document.refs import NEEDS_CLARIFICATION, decision_ref
 from bot.planning.spec import Metric, MetricKind
-from bot.planning.technologies import FoundTechnology, TechKind, of_kind, technologies_in_force
+from bot.planning.content.technologies import FoundTechnology, TechKind, of_kind, technologies_in_force
 
 TO_BE_VERIFIED = "version to be verified"
 

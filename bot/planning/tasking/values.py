@@ -15,17 +15,17 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bot.planning.compliance import compliance
+from bot.planning.content.compliance import compliance
 from bot.planning.decisions import Category, TechnicalDecision
-from bot.planning.integrations import ExternalSystem, external_systems
+from bot.planning.content.integrations import ExternalSystem, external_systems
 from bot.planning.layout import UNDECIDED, detect_language, stated_frameworks
 from bot.planning.plan import Plan
 from bot.planning.spec import MetricKind, Requirement
-from bot.planning.task_drafts import migration_order
-from bot.planning.task_polish import Signal, monitoring_signals
-from bot.planning.task_rules import Concern, concern_of, evidence_ids, stems, test_first_rule, unique
+from bot.planning.tasking.drafts import migration_order
+from bot.planning.tasking.polish import Signal, monitoring_signals
+from bot.planning.tasking.rules import Concern, concern_of, evidence_ids, stems, test_first_rule, unique
 from bot.planning.tasks import MVP_MARK, Phase, Task
-from bot.planning.technologies import FoundTechnology, TechKind, technologies_in_force
+from bot.planning.content.technologies import FoundTechnology, TechKind, technologies_in_force
 from bot.planning.timeline import FOCUS_FACTOR, WORK_DAYS_PER_WEEK, weekly_capacity
 
 _PERFORMANCE_KINDS = frozenset({MetricKind.LATENCY, MetricKind.THROUGHPUT, MetricKind.CONCURRENCY,

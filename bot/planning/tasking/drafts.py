@@ -14,7 +14,7 @@ from bot.planning.datamodel import DataModel, EntityModel
 from bot.planning.decisions import Reversibility, TechnicalDecision
 from bot.planning.layout import ProjectLayout
 from bot.planning.spec import MetricKind, Requirement, UserStory
-from bot.planning.task_rules import (
+from bot.planning.tasking.rules import (
     Concern,
     concern_of,
     evidence_ids,

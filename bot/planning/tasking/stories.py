@@ -8,7 +8,7 @@ import re
 
 from bot.planning.contracts import EventContract, Operation
 from bot.planning.spec import AcceptanceScenario, MetricKind, Requirement, UserStory
-from bot.planning.task_drafts import (
+from bot.planning.tasking.drafts import (
     EFFORT_DAYS,
     MAX_SERVICE_DAYS,
     Draft,
@@ -18,8 +18,8 @@ from bot.planning.task_drafts import (
     name_label,
     unique_drafts,
 )
-from bot.planning.task_foundation import FoundationTasks
-from bot.planning.task_rules import (
+from bot.planning.tasking.foundation import FoundationTasks
+from bot.planning.tasking.rules import (
     CROSS_CUTTING,
     EXACTLY_ONCE_PATTERN,
     UI_PATTERN,

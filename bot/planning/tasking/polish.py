@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from bot.planning.decisions import TechnicalDecision
 from bot.planning.layout import ProjectLayout
 from bot.planning.spec import MetricKind, Spec
-from bot.planning.task_drafts import (
+from bot.planning.tasking.drafts import (
     EFFORT_DAYS,
     MIGRATION_PATH_DAYS,
     Draft,
@@ -25,7 +25,7 @@ from bot.planning.task_drafts import (
     quoted,
     unique_drafts,
 )
-from bot.planning.task_rules import (
+from bot.planning.tasking.rules import (
     CROSS_CUTTING,
     Concern,
     Need,
@@ -36,7 +36,7 @@ from bot.planning.task_rules import (
     system_name,
     unique,
 )
-from bot.planning.task_stories import StoryTasks
+from bot.planning.tasking.stories import StoryTasks
 from bot.planning.tasks import POLISH, SETUP
 
 _LOAD_KINDS = frozenset({MetricKind.LATENCY, MetricKind.THROUGHPUT, MetricKind.CONCURRENCY})

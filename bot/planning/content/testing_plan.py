@@ -8,13 +8,13 @@ import re
 from pydantic import BaseModel, Field
 
 from bot.planning.contracts import ContractFile, InterfaceKind
-from bot.planning.integrations import ExternalSystem
-from bot.planning.performance import EVENT_WORDS
+from bot.planning.content.integrations import ExternalSystem
+from bot.planning.content.performance import EVENT_WORDS
 from bot.planning.plan import Plan
 from bot.planning.spec import AcceptanceScenario, UserStory
-from bot.planning.technologies import FoundTechnology, TechKind, of_kind
-from bot.planning.threat_model import ThreatModel
-from bot.planning.toolchain import Toolchain
+from bot.planning.content.technologies import FoundTechnology, TechKind, of_kind
+from bot.planning.content.threat_model import ThreatModel
+from bot.planning.content.toolchain import Toolchain
 
 SECRET_SCAN = "gitleaks detect --source ."
 DAST_SCAN = "zap-baseline.py -t $STAGING_URL"  # the OWASP ZAP baseline scan

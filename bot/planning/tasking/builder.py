@@ -3,7 +3,7 @@ every requirement covered), the PROVISIONAL DECISION follow-ups, and the final t
 
 from __future__ import annotations
 
-from bot.planning.task_polish import PolishTasks
+from bot.planning.tasking.polish import PolishTasks
 from bot.planning.tasks import TaskPlan
 
 

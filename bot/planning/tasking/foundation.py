@@ -9,13 +9,13 @@ import re
 from bot.planning.datamodel import EntityModel
 from bot.planning.decisions import TechnicalDecision
 from bot.planning.layout import UNDECIDED, detect_language, stated_frameworks
-from bot.planning.task_drafts import (
+from bot.planning.tasking.drafts import (
     EFFORT_DAYS,
     DraftBook,
     PhaseDraft,
     migration_order,
 )
-from bot.planning.task_rules import (
+from bot.planning.tasking.rules import (
     CROSS_CUTTING,
     Concern,
     Need,

@@ -19,12 +19,12 @@ from pydantic import BaseModel, Field
 from bot.planning.contracts import InterfaceKind, Operation
 from bot.planning.datamodel import EntityModel
 from bot.planning.decisions import Category, TechnicalDecision
-from bot.planning.hot_queries import is_http_operation, is_list_operation
-from bot.planning.integrations import ExternalSystem, external_systems
+from bot.planning.content.hot_queries import is_http_operation, is_list_operation
+from bot.planning.content.integrations import ExternalSystem, external_systems
 from bot.planning.plan import Plan
 from bot.planning.risks import Level
 from bot.planning.spec import MetricKind
-from bot.planning.technologies import FoundTechnology, TechKind, of_kind, technologies_in_force
+from bot.planning.content.technologies import FoundTechnology, TechKind, of_kind, technologies_in_force
 
 
 class Stride(StrEnum):

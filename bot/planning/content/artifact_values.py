@@ -12,21 +12,21 @@ import re
 from pydantic import BaseModel, Field
 
 from bot.planning.artifacts import PERFORMANCE, QUICKSTART, RESEARCH, SECURITY, TESTING
-from bot.planning.compliance import Compliance, compliance
+from bot.planning.content.compliance import Compliance, compliance
 from bot.planning.contracts import InterfaceKind, Operation
 from bot.planning.datamodel import EntityModel
 from bot.planning.decisions import Category, Option, SettledDecision, TechnicalDecision
-from bot.planning.dev_environment import DevEnvironment, dev_environment
-from bot.planning.hot_queries import HotQuery, hot_queries, is_http_operation
-from bot.planning.integrations import ExternalSystem, external_systems
-from bot.planning.performance import PerformancePlan, Target, caching_in_force, performance_plan, uses_cache
+from bot.planning.content.dev_environment import DevEnvironment, dev_environment
+from bot.planning.content.hot_queries import HotQuery, hot_queries, is_http_operation
+from bot.planning.content.integrations import ExternalSystem, external_systems
+from bot.planning.content.performance import PerformancePlan, Target, caching_in_force, performance_plan, uses_cache
 from bot.planning.plan import Plan
 from bot.planning.risks import Risk
 from bot.planning.spec import UserStory
-from bot.planning.technologies import FoundTechnology, TechKind, of_kind, technologies_in_force
-from bot.planning.testing_plan import Journey, Strategy, plan_testing, stories_by_priority
-from bot.planning.threat_model import AUTH_WORDS, Threat, ThreatModel, personal_values, threat_model
-from bot.planning.toolchain import Toolchain, performance_tool, toolchain
+from bot.planning.content.technologies import FoundTechnology, TechKind, of_kind, technologies_in_force
+from bot.planning.content.testing_plan import Journey, Strategy, plan_testing, stories_by_priority
+from bot.planning.content.threat_model import AUTH_WORDS, Threat, ThreatModel, personal_values, threat_model
+from bot.planning.content.toolchain import Toolchain, performance_tool, toolchain
 
 # Template keys, one per artifact this module serves.
 RESEARCH_KEY = "research"

@@ -12,11 +12,11 @@ import re
 from pydantic import BaseModel, Field
 
 from bot.planning.contracts import InterfaceKind, Operation
-from bot.planning.hot_queries import is_http_operation, snake
-from bot.planning.integrations import ExternalSystem
+from bot.planning.content.hot_queries import is_http_operation, snake
+from bot.planning.content.integrations import ExternalSystem
 from bot.planning.plan import Plan
-from bot.planning.technologies import FoundTechnology, TechKind, of_kind
-from bot.planning.toolchain import TO_VERIFY, Toolchain
+from bot.planning.content.technologies import FoundTechnology, TechKind, of_kind
+from bot.planning.content.toolchain import TO_VERIFY, Toolchain
 
 DEFAULT_HEARTBEAT_S = 15  # below the 30–60 s idle timeouts proxies commonly apply
 _IDLE = re.compile(
