@@ -9,7 +9,7 @@ import time
 import pytest
 from artifact_plan_factory import cli_plan, web_plan
 
-from bot.planning.artifact_values import SECTIONS, artifact_values
+from bot.planning.content.artifact_values import SECTIONS, artifact_values
 from bot.planning.artifacts import PERFORMANCE, QUICKSTART, RESEARCH, SECURITY, TESTING
 from bot.planning.contracts import InterfaceKind
 from bot.planning.decisions import Conflict

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from artifact_plan_factory import cli_plan, web_plan
 
-from bot.planning.artifact_values import (
+from bot.planning.content.artifact_values import (
     PERFORMANCE_KEY,
     QUICKSTART_KEY,
     RESEARCH_KEY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from artifact_plan_factory import cli_plan, web_plan
 
-from bot.planning.compliance import compliance
+from bot.planning.content.compliance import compliance
 from bot.planning.spec import Clarification
 
 

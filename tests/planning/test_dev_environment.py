@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from artifact_plan_factory import cli_plan, web_plan
 
-from bot.planning.dev_environment import DEFAULT_HEARTBEAT_S, dev_environment, idle_limit
-from bot.planning.integrations import external_systems
+from bot.planning.content.dev_environment import DEFAULT_HEARTBEAT_S, dev_environment, idle_limit
+from bot.planning.content.integrations import external_systems
 from bot.planning.stack import Stack
-from bot.planning.technologies import technologies_in_force
-from bot.planning.toolchain import toolchain
+from bot.planning.content.technologies import technologies_in_force
+from bot.planning.content.toolchain import toolchain
 
 
 def env_of(plan):

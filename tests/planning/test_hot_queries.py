@@ -5,7 +5,7 @@ from __future__ import annotations
 from artifact_plan_factory import cli_plan, web_plan
 
 from bot.planning.datamodel import Index
-from bot.planning.hot_queries import hot_queries, is_list_operation, snake
+from bot.planning.content.hot_queries import hot_queries, is_list_operation, snake
 
 
 def test_snake():

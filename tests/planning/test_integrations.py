@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from artifact_plan_factory import cli_plan, web_plan
 
-from bot.planning.integrations import external_systems
+from bot.planning.content.integrations import external_systems
 from bot.planning.spec import Requirement
 
 

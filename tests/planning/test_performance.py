@@ -6,7 +6,7 @@ import pytest
 from artifact_plan_factory import cli_plan, web_plan
 
 from bot.planning.contracts import InterfaceKind
-from bot.planning.performance import Target, downtime, performance_plan, targets
+from bot.planning.content.performance import Target, downtime, performance_plan, targets
 from bot.planning.spec import Metric, MetricKind
 
 

@@ -13,7 +13,7 @@ from bot.planning.datamodel import DataModel
 from bot.planning.decisions import DecisionStatus
 from bot.planning.spec import AcceptanceScenario, Metric, MetricKind, Requirement, Spec, SuccessCriterion, UserStory
 from bot.planning.stack import Stack
-from bot.planning.task_rules import requirement_stories
+from bot.planning.tasking.rules import requirement_stories
 from bot.planning.tasks import FOUNDATIONAL, MVP_MARK, POLISH, SETUP, TaskPlan
 
 

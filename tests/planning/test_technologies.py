@@ -5,7 +5,7 @@ from __future__ import annotations
 from artifact_plan_factory import cli_plan, web_plan
 
 from bot.planning.stack import Dependency
-from bot.planning.technologies import TechKind, of_kind, technologies_in_force
+from bot.planning.content.technologies import TechKind, of_kind, technologies_in_force
 
 
 def by_key(plan):

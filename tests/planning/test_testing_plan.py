@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from artifact_plan_factory import cli_plan, web_plan
 
-from bot.planning.integrations import external_systems
-from bot.planning.technologies import technologies_in_force
-from bot.planning.testing_plan import PROPOSED_COVERAGE, plan_testing
-from bot.planning.threat_model import threat_model
-from bot.planning.toolchain import toolchain
+from bot.planning.content.integrations import external_systems
+from bot.planning.content.technologies import technologies_in_force
+from bot.planning.content.testing_plan import PROPOSED_COVERAGE, plan_testing
+from bot.planning.content.threat_model import threat_model
+from bot.planning.content.toolchain import toolchain
 
 
 def strategy_of(plan):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from artifact_plan_factory import cli_plan, web_plan
 
 from bot.planning.contracts import InterfaceKind
-from bot.planning.threat_model import Stride, Surface, threat_model
+from bot.planning.content.threat_model import Stride, Surface, threat_model
 
 
 def titles(model) -> set[str]:
@@ -61,6 +61,7 @@ def test_websocket_adds_cross_site_hijacking_only_when_chosen():
     assert "Cross-site WebSocket hijacking" not in titles(threat_model(plan))  # SSE was chosen
     realtime = next(td for td in plan.analysis.decisions if td.id == "TD002")
     realtime.outcome.option = "B"
+    plan = plan.model_copy(deep=True)  # a new plan: derived facts are memoised per plan object
     assert "Cross-site WebSocket hijacking" in titles(threat_model(plan))
 
 

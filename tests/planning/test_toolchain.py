@@ -6,7 +6,7 @@ import pytest
 from artifact_plan_factory import cli_plan, web_plan
 
 from bot.planning.stack import Stack
-from bot.planning.toolchain import TO_VERIFY, language_tools, performance_tool, toolchain
+from bot.planning.content.toolchain import TO_VERIFY, language_tools, performance_tool, toolchain
 
 
 @pytest.mark.parametrize(

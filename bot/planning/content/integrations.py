@@ -13,6 +13,7 @@ import re
 from pydantic import BaseModel, Field
 
 from bot.planning.decisions import Category
+from bot.planning.memo import per_plan
 from bot.planning.plan import Plan
 
 _SYSTEM_WORDS = (
@@ -94,6 +95,7 @@ def _protocols(text: str) -> list[str]:
     return [name for name, pattern in _PROTOCOLS if re.search(pattern, text, re.IGNORECASE)]
 
 
+@per_plan
 def external_systems(plan: Plan) -> list[ExternalSystem]:
     """The external systems the feature touches, in the order the spec first names them."""
     statements = list(plan.context.spec.statements())  # out-of-scope items are not integrated, so not read

@@ -13,6 +13,7 @@ from functools import cache
 
 from pydantic import BaseModel, Field
 
+from bot.planning.memo import per_plan
 from bot.planning.plan import Plan
 
 
@@ -252,6 +253,7 @@ def _version(plan: Plan, tech: Technology) -> tuple[str | None, str | None]:
     return None, None
 
 
+@per_plan
 def technologies_in_force(plan: Plan) -> list[FoundTechnology]:
     """The catalog's technologies the plan relies on, in catalog order, each with its sources."""
     found: dict[str, FoundTechnology] = {}

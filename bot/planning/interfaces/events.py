@@ -24,8 +24,6 @@ ASYNCAPI_VERSION = "3.0.0"
 
 
 @dataclass(frozen=True)
-
-
 class Transport:
     kind: str  # "websocket", "sse", "long-polling"
     protocol: str  # AsyncAPI protocol name
@@ -62,8 +60,6 @@ def broker_protocol(decisions: Sequence[TechnicalDecision], context: PlanningCon
 
 
 @dataclass
-
-
 class DomainEvent:
     name: str  # "expense_report.status_changed"
     key: str  # "expenseReportStatusChanged"

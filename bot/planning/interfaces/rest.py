@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.planning.context import PlanningContext
@@ -57,16 +57,26 @@ def article(phrase: str) -> str:
 
 
 @dataclass
-
-
 class _StoryIndex:
     """Which story and which requirements an operation serves."""
 
     spec: Spec
     named: dict[str, Named]
+    _texts: dict[str, str] = field(default_factory=dict, repr=False)
+    _naming: dict[str, list[UserStory]] = field(default_factory=dict, repr=False)
 
     def story_text(self, story: UserStory) -> str:
-        return " ".join([story.title, story.description, *(s.text for s in story.scenarios)])
+        if story.id not in self._texts:
+            self._texts[story.id] = " ".join([story.title, story.description, *(s.text for s in story.scenarios)])
+        return self._texts[story.id]
+
+    def stories_naming(self, entity: str | None, stories: list[UserStory]) -> list[UserStory]:
+        """The stories, in the given order, whose text names the entity (looked up once per entity)."""
+        key = entity or ""
+        if key not in self._naming:
+            named = self.named.get(key)
+            self._naming[key] = [s for s in stories if named is not None and named.mentioned_in(self.story_text(s))]
+        return self._naming[key]
 
     def story_for(self, entity: str | None, verbs: re.Pattern[str] | None = None,
                   vocabulary: StateVocabulary | None = None, target: str | None = None,
@@ -86,11 +96,7 @@ class _StoryIndex:
             for story in stories:
                 if any(stem(w) == activity for w in re.findall(r"[A-Za-z]+", f"{story.title} {story.description}")):
                     return story.id
-        named = self.named.get(entity or "")
-        candidates: list[UserStory] = []
-        for story in stories:
-            if named is not None and named.mentioned_in(self.story_text(story)):
-                candidates.append(story)
+        candidates = self.stories_naming(entity, stories)
         if verbs is not None:
             with_verb = [s for s in candidates if verbs.search(self.story_text(s))]
             if with_verb:
@@ -156,8 +162,6 @@ def _default_story(model: EntityModel, data_model: DataModel, stories: _StoryInd
 
 
 @dataclass
-
-
 class HttpPlan:
     operations: list[Operation]
     request_schemas: dict[str, dict[str, Any]]

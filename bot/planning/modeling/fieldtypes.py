@@ -44,8 +44,6 @@ _COMPUTED_WORDS = frozenset("converted computed calculated derived extracted".sp
 
 
 @dataclass
-
-
 class Typing:
     type: str  # logical type
     kind: str  # storage kind for the dialect table

@@ -37,8 +37,6 @@ _HEAD_CLAUSE_END = re.compile(
 
 
 @dataclass
-
-
 class Named:
     """An entity's name and the patterns that find it in text."""
 

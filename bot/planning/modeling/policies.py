@@ -135,8 +135,6 @@ def check_text(document: bool, condition: str) -> str:
 
 
 @dataclass
-
-
 class SpecFacts:
     """What the spec says that several policies read."""
 
@@ -146,12 +144,17 @@ class SpecFacts:
     mentions_currency: bool = False
     realtime: bool = False
     retention_statements: list[tuple[str, str, str]] = dc_field(default_factory=list)  # (source, figure, text)
+    retention_subjects: dict[str, str | None] = dc_field(default_factory=dict)  # statement text -> entity
     erasure: list[Statement] = dc_field(default_factory=list)
     open_questions: dict[str, str] = dc_field(default_factory=dict)  # location -> question
+    _about: dict[str, list[Statement]] = dc_field(default_factory=dict, repr=False)
 
     def about(self, name: str) -> list[Statement]:
-        named = next((n for n in self.index if n.name == name), None)
-        return [s for s in self.corpus if named is not None and named.mentioned_in(s.text)]
+        """The statements that name an entity (looked up once per entity)."""
+        if name not in self._about:
+            named = next((n for n in self.index if n.name == name), None)
+            self._about[name] = [s for s in self.corpus if named is not None and named.mentioned_in(s.text)]
+        return self._about[name]
 
 
 def spec_facts(context: PlanningContext, corpus: list[Statement], index: list[Named]) -> SpecFacts:
@@ -176,6 +179,9 @@ def spec_facts(context: PlanningContext, corpus: list[Statement], index: list[Na
         match = _RETENTION_WORDS.search(statement.text)
         if match and _KEEP_VERB.search(statement.text):
             facts.retention_statements.append((statement.source, f"{match.group(1)} {match.group(2).lower()}", statement.text))
+    facts.retention_subjects = {
+        text: retention_subject(text, index) for _, _, text in facts.retention_statements
+    }
     facts.erasure = [s for s in corpus if _ERASURE_CUE.search(s.text)]
     facts.open_questions = {q.location: q.question for q in spec.open_questions}
     for requirement in spec.requirements:
@@ -273,7 +279,7 @@ def retention_subject(text: str, index: Sequence[Named]) -> str | None:
 def retention_policy(model: EntityModel, facts: SpecFacts, named: Named, td: TechnicalDecision | None,
                related_retention: dict[str, str], financial: bool, owner: str | None) -> str:
     own = [(source, figure) for source, figure, text in facts.retention_statements
-           if retention_subject(text, facts.index) == model.name]
+           if facts.retention_subjects.get(text) == model.name]
     decision = f" Storage lifecycle per {td.id}." if td is not None else ""
     if own:
         sources = ", ".join(dict.fromkeys(s for s, _ in own))

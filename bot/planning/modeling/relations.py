@@ -35,8 +35,6 @@ PERSON_PREPOSITION_TAILS = frozenset({"by", "to", "for"})
 
 
 @dataclass
-
-
 class RelationDraft:
     source: str
     target: str

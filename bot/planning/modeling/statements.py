@@ -8,8 +8,6 @@ from bot.planning.context import PlanningContext
 
 
 @dataclass(frozen=True)
-
-
 class Statement:
     source: str  # "FR-001", "SC-002", "US1", "Edge case", "Assumption", "C002", "Clarification"
     text: str

@@ -30,8 +30,6 @@ _NOMINAL_ENDINGS = ("ed", "ion", "ions", "al", "als", "ing", "ment")
 
 
 @dataclass
-
-
 class StateVocabulary:
     """How the spec's words map to one machine's states."""
 

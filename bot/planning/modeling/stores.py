@@ -29,8 +29,6 @@ _VERSION_AFTER = r"\s*(\d+(?:\.\d+)?)"
 
 
 @dataclass(frozen=True)
-
-
 class StoreChoice:
     name: str  # "PostgreSQL 16"
     dialect: str

@@ -17,8 +17,6 @@ def name_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-
-
 def _name_words(text: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORD.findall(text.replace("'s ", " ")))
 
@@ -80,8 +78,6 @@ def plural_kebab(name: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-
-
 def stem(word: str) -> str:
     """A crude stem that makes verb, participle and noun forms meet:
     approve/approved/approval -> `approv`, submit/submitted/submission -> `submit`."""

@@ -9,6 +9,8 @@ unknown topics degrade to the decision's category instead of failing.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -33,6 +35,7 @@ STOPWORDS: frozenset[str] = frozenset(
 )
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A crude English stem, enough to match `submits`, `submitted` and `submitter`."""
     w = word.lower()
@@ -58,8 +61,9 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in STOPWORDS]
 
 
-def stems(text: str) -> set[str]:
-    return {stem(w) for w in words(text)}
+@lru_cache(maxsize=4096)
+def stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in words(text))
 
 
 def name_words(name: str) -> str:
@@ -75,14 +79,21 @@ def snake(text: str, max_words: int = 4) -> str:
     return ident if not ident[0].isdigit() else f"n{ident}"
 
 
+@lru_cache(maxsize=4096)
+def _stemmed(text: str) -> str:
+    """The text's words, stemmed, joined by single spaces and framed by spaces."""
+    return " " + " ".join(stem(w) for w in _WORD.findall(text.lower())) + " "
+
+
 def mentions(text: str, name: str) -> bool:
     """Whether a text names an entity, allowing a plural (`ExpenseReport` in "expense reports")."""
-    phrase = [stem(w) for w in name_words(name).split()]
-    if not phrase:
-        return False
-    found = [stem(w) for w in _WORD.findall(text.lower())]
-    size = len(phrase)
-    return any(found[i : i + size] == phrase for i in range(len(found) - size + 1))
+    phrase = _stemmed(name_words(name))
+    return phrase.strip() != "" and phrase in _stemmed(text)
+
+
+def mentioned(text: str, names: Iterable[str]) -> set[str]:
+    """The names among `names` that a text mentions."""
+    return {name for name in names if mentions(text, name)}
 
 
 def shorten(text: str, limit: int = 90) -> str:
@@ -94,20 +105,30 @@ def shorten(text: str, limit: int = 90) -> str:
     return f"{cut}…"
 
 
+class OverlapIndex:
+    """Candidate texts `(key, text)` indexed once, to score many texts against them."""
+
+    def __init__(self, candidates: Sequence[tuple[str, str]]) -> None:
+        self.bags = [(key, stems(body)) for key, body in candidates]
+        self.frequency: dict[str, int] = {}
+        for _, bag in self.bags:
+            for s in bag:
+                self.frequency[s] = self.frequency.get(s, 0) + 1
+
+    def scores(self, text: str) -> dict[str, tuple[int, float]]:
+        """For each candidate: how many words it shares with `text`, and a score that weights
+        words few candidates share (inverse document frequency)."""
+        wanted = stems(text)
+        total = len(self.bags)
+        out: dict[str, tuple[int, float]] = {}
+        for key, bag in self.bags:
+            shared = wanted & bag
+            out[key] = (len(shared), sum(math.log(1 + total / self.frequency[s]) for s in shared))
+        return out
+
+
 def overlap_scores(text: str, candidates: Sequence[tuple[str, str]]) -> dict[str, tuple[int, float]]:
-    """For each candidate `(key, text)`: how many words it shares with `text`, and a score that
-    weights words few candidates share (inverse document frequency)."""
-    bags = [(key, stems(body)) for key, body in candidates]
-    frequency: dict[str, int] = {}
-    for _, bag in bags:
-        for s in bag:
-            frequency[s] = frequency.get(s, 0) + 1
-    wanted = stems(text)
-    out: dict[str, tuple[int, float]] = {}
-    for key, bag in bags:
-        shared = wanted & bag
-        out[key] = (len(shared), sum(math.log(1 + len(bags) / frequency[s]) for s in shared))
-    return out
+    return OverlapIndex(candidates).scores(text)
 
 
 class Need(StrEnum):
@@ -347,6 +368,9 @@ def requirement_stories(
     order = {s.id: (s.priority, i) for i, s in enumerate(stories)}
     texts = {s.id: story_text(s) for s in stories}
     entity_names = [e.name for e in spec.entities]
+    story_entities = {sid: mentioned(text, entity_names) for sid, text in texts.items()}
+    cited_by = [evidence_ids(td) for td in decisions]
+    story_index = OverlapIndex(list(texts.items()))
     out: dict[str, str | None] = {}
     for req in spec.requirements:
         votes: dict[str, int] = {}
@@ -359,12 +383,13 @@ def requirement_stories(
         if needs_of(req.text) & (CROSS_CUTTING | STORYLESS) or not stories:
             out[req.id] = None
             continue
-        scores = overlap_scores(req.text, list(texts.items()))
+        scores = story_index.scores(req.text)
+        req_entities = mentioned(req.text, entity_names)
         best: tuple[float, str] | None = None
         for story in stories:
             shared, score = scores[story.id]
-            entities = sum(1 for e in entity_names if mentions(req.text, e) and mentions(texts[story.id], e))
-            cited = sum(0.5 for td in decisions if {req.id, story.id} <= evidence_ids(td))
+            entities = len(req_entities & story_entities[story.id])
+            cited = sum(0.5 for ids in cited_by if {req.id, story.id} <= ids)
             total = score + entities + cited
             if shared >= 2 and total >= MIN_STORY_MATCH:
                 if best is None or total > best[0] + 1e-9:

@@ -70,7 +70,8 @@ def _validation_problem(text: str, data: Mapping[str, Any]) -> tuple[int, str] |
     except OpenAPIValidationError as exc:
         where = [str(p) if not isinstance(p, int) else p for p in exc.absolute_path]
         located = " at " + ".".join(str(p) for p in where) if where else ""
-        return line_of_path(text, where) or 1, f"OpenAPI is invalid{located}: {exc.message}"
+        reason = exc.message.strip().splitlines()[0] if exc.message.strip() else "rejected by the validator"
+        return line_of_path(text, where) or 1, f"OpenAPI is invalid{located}: {reason}"
     except ValidatorDetectError:
         return 1, "OpenAPI is invalid: no `openapi` (or `swagger`) version field to check it against"
     except Exception as exc:  # noqa: BLE001 - the validator raises unrelated types (e.g. unresolvable $ref)
