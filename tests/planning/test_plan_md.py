@@ -204,9 +204,10 @@ def test_header_summary_and_every_field_render():
     assert "**User-supplied context**:\n\n> Runs on the team's Kubernetes cluster.\n> Keep costs flat.\n" in text
 
 
-def test_spec_link_points_at_a_spec_file_relative_to_the_feature_folder():
+def test_spec_link_points_at_the_spec_in_the_feature_folder():
+    # the plan folder always holds spec.md: the spec itself, or the copy written with the plan
     text = render(make_plan(spec_source="docs/requests/inbox.md"))
-    assert "**Spec**: [inbox.md](../../docs/requests/inbox.md)" in text
+    assert "**Spec**: [spec.md](spec.md)" in text
     assert "**Input**: Feature specification from `docs/requests/inbox.md`" in text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -25,11 +24,8 @@ class Link(NamedTuple):
 
 
 def spec_link(plan: Plan) -> Link:
-    """What plan.md's `**Spec**:` points at: the spec file, relative to the feature folder; the
-    spec.md written into the folder when the plan was made from an issue or other text."""
-    source = plan.context.spec_source
-    if _FILE.search(source):
-        return Link(posixpath.basename(source), posixpath.relpath(source, plan.feature.directory))
+    """What plan.md's `**Spec**:` points at: the feature folder's spec.md, which every plan has
+    (the spec as it was when it already sat there, otherwise the copy written with the plan)."""
     return Link(artifact_list.SPEC.name, artifact_list.SPEC.name)
 
 

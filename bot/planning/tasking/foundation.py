@@ -73,7 +73,6 @@ class FoundationTasks(DraftBook):
             f"Create the project structure from plan.md: {layout.source_root}, {layout.test_root}"
             f"{f', {layout.frontend_dir}' if layout.frontend_dir else ''}",
             "scaffold",
-            path=layout.source_root,
             depends=[choose],
             acceptance="Folders exist as in plan.md's Project Structure; the package imports.",
         )
