@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TextIO
 
 from rich.console import Console, Group
 from rich.markdown import Markdown
@@ -47,9 +48,10 @@ def decision_panel(td: TechnicalDecision) -> Panel:
 class TerminalForum:
     """Asks at the terminal. Enter takes the recommendation; `skip` leaves it provisional."""
 
-    def __init__(self, console: Console, decided_by: str) -> None:
+    def __init__(self, console: Console, decided_by: str, stream: TextIO | None = None) -> None:
         self.console = console
         self.decided_by = decided_by
+        self.stream = stream  # where answers are read from; the terminal when None
 
     def collect(self, decisions: Sequence[TechnicalDecision]) -> list[DecisionChoice]:
         choices: list[DecisionChoice] = []
@@ -63,11 +65,12 @@ class TerminalForum:
                 default=td.recommendation,
                 show_choices=False,
                 console=self.console,
+                stream=self.stream,
             )
             if answer == SKIP:
                 continue
             option = answer.upper()
-            rationale = Prompt.ask("Why (one line, optional)", default="", console=self.console)
+            rationale = Prompt.ask("Why (one line, optional)", default="", console=self.console, stream=self.stream)
             if not rationale and option == td.recommendation:
                 rationale = f"Took the recommendation: {td.recommendation_reasoning}"
             choices.append(
