@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from bot.planning.artifacts import PLAN
+from bot.planning.plan_document.technical_context import field_key
 from bot.planning.validation.findings import Finding, error, warning
 from bot.planning.validation.folder import PlanFolder
 from bot.planning.validation.markdown import FIELD, MarkdownDoc
@@ -34,10 +35,15 @@ def check(folder: PlanFolder) -> Iterator[Finding]:
     if doc is None:
         return
     values = _field_values(doc)
+    # A repository's own plan template may word a field its own way ("Primary Frameworks"):
+    # a label counts for the field it holds, read the same way the template filler reads it.
+    by_field: dict[str | None, tuple[int, str]] = {}
+    for label, found in values.items():
+        by_field.setdefault(field_key(label), found)
     context = doc.find_heading(TECHNICAL_CONTEXT)
     missing_line = context.line if context else 1
     for name in TECHNICAL_CONTEXT_FIELDS:
-        found = values.get(name.lower())
+        found = values.get(name.lower()) or by_field.get(field_key(name))
         if found is None:
             yield error(doc.path, missing_line, "plan-field-missing", f"Technical Context lacks **{name}**")
         elif not found[1].strip(" *_`-—"):

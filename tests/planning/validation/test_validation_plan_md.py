@@ -57,3 +57,11 @@ def test_needs_clarification_is_a_warning(plan):
 def test_constitution_check_section_is_required(plan):
     plan.replace("plan.md", "## Constitution Check", "## Principles")
     assert plan.found("plan-section-missing") == [(plan.path("plan.md"), 1)]
+
+
+def test_a_repository_label_for_a_field_counts_for_that_field(plan):
+    # a repository's own plan template may call Primary Dependencies "Primary Frameworks"
+    plan.replace("plan.md", "**Primary Dependencies**:", "**Primary Frameworks**:")
+    assert plan.found("plan-field-missing") == []
+    plan.replace("plan.md", "**Primary Frameworks**:", "**Favourite Colour**:")
+    assert [code for code in (f.code for f in plan.validate()) if code == "plan-field-missing"] == ["plan-field-missing"]
