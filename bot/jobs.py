@@ -1,0 +1,50 @@
+"""What the web app asks the workers to do: one pydantic model per job, shared by both sides.
+
+The web process enqueues by the job function's dotted path, so it never imports worker code.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+
+class JobKind(StrEnum):
+    START_PLAN = "start_plan"  # the trigger label was added: intake, branch, decision comments
+    CANCEL_PLAN = "cancel_plan"  # the label was removed by a person, or the issue closed
+    COMMAND = "command"  # `/plan status|restart|cancel` (and later `/decide`, `/replan`) in a comment
+
+
+# The RQ job function for each kind (in `workers/jobs.py`).
+JOB_FUNCTIONS: dict[JobKind, str] = {kind: f"workers.jobs.{kind.value}" for kind in JobKind}
+
+
+class IssueRef(BaseModel):
+    installation_id: int
+    owner: str
+    repo: str
+    number: int
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.repo}"
+
+    @property
+    def plan_key(self) -> str:
+        """The identity of one plan: one issue of one repository."""
+        return f"{self.owner.lower()}/{self.repo.lower()}#{self.number}"
+
+
+class JobRequest(BaseModel):
+    kind: JobKind
+    issue: IssueRef
+    delivery_id: str
+    sender: str  # the login that caused the event
+    comment_id: int | None = None  # for commands: the comment that holds it
+    command: str | None = None  # for commands: the command line, e.g. "/plan status"
+
+    @property
+    def job_id(self) -> str:
+        """One job per delivery and kind: a redelivery maps to the same id."""
+        return f"{self.kind.value}:{self.delivery_id}"
