@@ -3,40 +3,21 @@ feature with a constitution, one like a free-form issue, and a command-line tool
 
 from __future__ import annotations
 
+from builders import constitution, context_around, metric
+
 from bot.planning.constitution import Constitution, Principle
 from bot.planning.context import PlanningContext
 from bot.planning.decision_log import DecisionLog
-from bot.planning.feature import Feature
-from bot.planning.spec import (
-    AcceptanceScenario,
-    Attribute,
-    Clarification,
-    Entity,
-    Metric,
-    MetricKind,
-    OpenQuestion,
-    Requirement,
-    Spec,
-    SuccessCriterion,
-    UserStory,
-)
+from bot.planning.spec import (AcceptanceScenario, Attribute, Clarification, Entity, MetricKind, OpenQuestion,
+                               Requirement, Spec, SuccessCriterion, UserStory)
 from bot.planning.stack import Stack
 
 MB = 1024 * 1024
 
 
-def metric(kind: MetricKind, value: float, unit: str, text: str, source: str, percentile: float | None = None) -> Metric:
-    return Metric(kind=kind, value=value, unit=unit, text=text, source=source, percentile=percentile)
-
-
-def feature(name: str = "004-approvals") -> Feature:
-    return Feature(number=name[:3], short_name=name[4:], branch=name, directory=f"specs/{name}")
-
-
 def approvals_constitution() -> Constitution:
-    return Constitution(
-        path=".specify/memory/constitution.md",
-        principles=[
+    return constitution(
+        [
             Principle(number="I", name="Python services, one language",
                       text="Back-end services are written in Python 3.12 with FastAPI. New languages need an amendment."),
             Principle(number="II", name="PostgreSQL is the system of record",
@@ -48,9 +29,7 @@ def approvals_constitution() -> Constitution:
             Principle(number="V", name="Simplicity",
                       text="A modular monolith until a measured need says otherwise. No new infrastructure without a decision record."),
         ],
-        sections={
-            "Security Requirements": "Personal data is encrypted at rest; secrets live in the vault; every endpoint is authenticated.",
-        },
+        {"Security Requirements": "Personal data is encrypted at rest; secrets live in the vault; every endpoint is authenticated."},
     )
 
 
@@ -125,20 +104,16 @@ def approvals_spec() -> Spec:
 
 
 def approvals_context(**changes: object) -> PlanningContext:
-    values: dict[str, object] = dict(
-        spec=approvals_spec(),
-        spec_source="specs/004-approvals/spec.md",
-        feature=feature(),
-        constitution=approvals_constitution(),
-        clarifications=[
+    defaults: dict[str, object] = {
+        "constitution": approvals_constitution(),
+        "clarifications": [
             Clarification(id="C001", question="Which ledger system?",
                           answer="LedgerCo, through its REST API with OAuth2 client credentials.", category="integration"),
             Clarification(id="C002", question="Must documents be kept after a member leaves?",
                           answer="Yes, 7 years, for tax audits.", category="data"),
         ],
-    )
-    values.update(changes)
-    return PlanningContext(**values)
+    }
+    return context_around(approvals_spec(), "004-approvals", **(defaults | changes))
 
 
 def realtime_spec() -> Spec:
@@ -165,9 +140,7 @@ def realtime_spec() -> Spec:
 
 
 def realtime_context(**changes: object) -> PlanningContext:
-    values: dict[str, object] = dict(spec=realtime_spec(), spec_source="issue #12", feature=feature("007-live-tickets"))
-    values.update(changes)
-    return PlanningContext(**values)
+    return context_around(realtime_spec(), "007-live-tickets", **({"spec_source": "issue #12"} | changes))
 
 
 def cli_spec() -> Spec:
@@ -189,9 +162,7 @@ def cli_spec() -> Spec:
 
 
 def cli_context(**changes: object) -> PlanningContext:
-    values: dict[str, object] = dict(spec=cli_spec(), spec_source="specs/009-lint/spec.md", feature=feature("009-lint"))
-    values.update(changes)
-    return PlanningContext(**values)
+    return context_around(cli_spec(), "009-lint", **changes)
 
 
 def empty_log() -> DecisionLog:

@@ -9,46 +9,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from builders import (assemble_plan, context_around, entity_field, fastapi_stack, id_field, metric, openapi_file,
+                      outcome, scenario, service_layout, technical_decision)
+from builders import constitution as make_constitution
+
 from bot.planning.analysis import Analysis, BusinessQuestion
-from bot.planning.constitution import Constitution, Principle
-from bot.planning.context import PlanningContext
+from bot.planning.constitution import Principle
 from bot.planning.contracts import ContractFile, Contracts, EventContract, InterfaceKind, Operation
-from bot.planning.datamodel import (
-    DataModel,
-    EntityField,
-    EntityModel,
-    Index,
-    StateMachine,
-    StateTransition,
-)
-from bot.planning.decisions import (
-    Category,
-    DecisionStatus,
-    Evidence,
-    Impact,
-    Option,
-    Outcome,
-    Reversibility,
-    SettledDecision,
-    TechnicalDecision,
-)
-from bot.planning.feature import Feature
+from bot.planning.datamodel import DataModel, EntityModel, Index, StateMachine, StateTransition
+from bot.planning.decisions import Category, Option, Reversibility, SettledDecision, TechnicalDecision
 from bot.planning.layout import ProjectLayout
 from bot.planning.plan import Plan
 from bot.planning.risks import Risk
-from bot.planning.spec import (
-    AcceptanceScenario,
-    Clarification,
-    Entity,
-    Metric,
-    MetricKind,
-    Requirement,
-    Spec,
-    SuccessCriterion,
-    UserStory,
-)
-from bot.planning.stack import Dependency, Stack
-from bot.planning.tasks import TaskPlan
+from bot.planning.spec import (AcceptanceScenario, Clarification, Entity, MetricKind, Requirement, Spec,
+                               SuccessCriterion, UserStory)
+from bot.planning.stack import Stack
 
 WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -63,26 +38,17 @@ def decision(
                cost_impact="moderate", reversibility=Reversibility.MEDIUM)
         for key, title_, pros, cons in options
     ]
-    status = DecisionStatus.PENDING
-    outcome = None
+    result = None
     if provisional:
-        status = DecisionStatus.PROVISIONAL
-        outcome = Outcome(option=recommended, rationale="no votes before the deadline", decided_at=WHEN, provisional=True)
+        result = outcome(recommended, "no votes before the deadline", WHEN, provisional=True)
     elif chosen:
-        status = DecisionStatus.DECIDED
-        outcome = Outcome(option=chosen, rationale="voted by the team", decided_by=["lead"], decided_at=WHEN)
-    return TechnicalDecision(
-        id=id, topic=topic or title.lower().replace(" ", "-"), category=category, title=title,
-        context=f"{title} is needed.", evidence=[Evidence(source=s, quote=q) for s, q in evidence],
-        question=f"Which {title.lower()}?", options=opts, recommendation=recommended,
-        recommendation_reasoning=f"Option {recommended} is the most reversible workable choice.",
-        impact=Impact.HIGH, impact_on_implementation="Shapes several components.",
-        reversibility=Reversibility.MEDIUM, review_trigger="after the pilot", status=status, outcome=outcome,
+        result = outcome(chosen, "voted by the team", WHEN, by=["lead"])
+    return technical_decision(
+        id, topic or title.lower().replace(" ", "-"), category, title, opts,
+        context=f"{title} is needed.", evidence=evidence, question=f"Which {title.lower()}?",
+        recommendation=recommended, reasoning=f"Option {recommended} is the most reversible workable choice.",
+        impact_on_implementation="Shapes several components.", review_trigger="after the pilot", result=result,
     )
-
-
-def _field(name: str, type_: str, sql: str, **kw: object) -> EntityField:
-    return EntityField(name=name, type=type_, sql_type=sql, **kw)  # type: ignore[arg-type]
 
 
 def web_plan() -> Plan:
@@ -96,11 +62,10 @@ def web_plan() -> Plan:
                 description="A volunteer picks an open shift and signs up, attaching an identity document.",
                 independent_test="Sign up for one shift and see it as Requested.",
                 scenarios=[
-                    AcceptanceScenario(given="an open shift", when="the volunteer signs up",
-                                       then="the signup is Requested and the coordinator sees it",
-                                       text="Given an open shift, When the volunteer signs up, Then the signup is Requested"),
-                    AcceptanceScenario(given="a full shift", when="the volunteer signs up", then="the signup is refused",
-                                       text="Given a full shift, When the volunteer signs up, Then it is refused"),
+                    scenario("an open shift", "the volunteer signs up", "the signup is Requested and the coordinator sees it",
+                             text="Given an open shift, When the volunteer signs up, Then the signup is Requested"),
+                    scenario("a full shift", "the volunteer signs up", "the signup is refused",
+                             text="Given a full shift, When the volunteer signs up, Then it is refused"),
                 ],
             ),
             UserStory(
@@ -114,8 +79,8 @@ def web_plan() -> Plan:
         requirements=[
             Requirement(id="FR-001", text="System MUST let volunteers sign up for open shifts."),
             Requirement(id="FR-002", text="System MUST store identity documents up to 10 MB each and keep them for 2 years.",
-                        metrics=[Metric(kind=MetricKind.SIZE, value=10_000_000, unit="B", text="10 MB each", source="FR-002"),
-                                 Metric(kind=MetricKind.RETENTION, value=730, unit="days", text="2 years", source="FR-002")]),
+                        metrics=[metric(MetricKind.SIZE, 10_000_000, "B", "10 MB each", "FR-002"),
+                                 metric(MetricKind.RETENTION, 730, "days", "2 years", "FR-002")]),
             Requirement(id="FR-003", text="Coordinators MUST only see signups for their own shifts."),
             Requirement(id="FR-004", text="System MUST show new signups to coordinators in real time."),
             Requirement(id="FR-005", text="System MUST export confirmed hours to the payroll system's REST API exactly once per signup."),
@@ -127,36 +92,27 @@ def web_plan() -> Plan:
         entities=[Entity(name="Volunteer"), Entity(name="Shift"), Entity(name="Signup")],
         success_criteria=[
             SuccessCriterion(id="SC-001", text="95% of page loads complete in under 400 ms at 1,500 concurrent users; there are 25,000 volunteers.",
-                             metrics=[Metric(kind=MetricKind.LATENCY, value=400, unit="ms", text="under 400 ms", percentile=95, source="SC-001"),
-                                      Metric(kind=MetricKind.CONCURRENCY, value=1500, unit="count", text="1,500 concurrent users", source="SC-001"),
-                                      Metric(kind=MetricKind.POPULATION, value=25000, unit="count", text="25,000 volunteers", source="SC-001")]),
+                             metrics=[metric(MetricKind.LATENCY, 400, "ms", "under 400 ms", "SC-001", percentile=95),
+                                      metric(MetricKind.CONCURRENCY, 1500, "count", "1,500 concurrent users", "SC-001"),
+                                      metric(MetricKind.POPULATION, 25000, "count", "25,000 volunteers", "SC-001")]),
             SuccessCriterion(id="SC-002", text="New signups appear on the coordinator's screen within 2 seconds.",
-                             metrics=[Metric(kind=MetricKind.LATENCY, value=2000, unit="ms", text="within 2 seconds", source="SC-002")]),
+                             metrics=[metric(MetricKind.LATENCY, 2000, "ms", "within 2 seconds", "SC-002")]),
             SuccessCriterion(id="SC-003", text="Availability of 99.9% during the volunteering season.",
-                             metrics=[Metric(kind=MetricKind.AVAILABILITY, value=99.9, unit="%", text="99.9%", source="SC-003")]),
+                             metrics=[metric(MetricKind.AVAILABILITY, 99.9, "%", "99.9%", "SC-003")]),
         ],
         edge_cases=["Some office proxies cut idle connections after 45 seconds."],
         assumptions=["Volunteers live in the EU."],
     )
-    feature = Feature(number="007", short_name="volunteer-shift-scheduling", branch="007-volunteer-shift-scheduling",
-                      directory="specs/007-volunteer-shift-scheduling")
-    constitution = Constitution(
-        path=".specify/memory/constitution.md",
-        principles=[
+    constitution = make_constitution(
+        [
             Principle(number="I", name="Python services", text="Services are written in Python 3.12 with FastAPI."),
             Principle(number="II", name="PostgreSQL is the system of record", text="Business data lives in PostgreSQL 16."),
             Principle(number="III", name="Test-first", text="Every change starts with a failing test. Contract tests guard every public API.", non_negotiable=True),
             Principle(number="IV", name="Observability", text="Structured JSON logs and Prometheus metrics for every service."),
         ],
-        sections={"Security Requirements": "Personal data is encrypted at rest; secrets live in the vault."},
+        {"Security Requirements": "Personal data is encrypted at rest; secrets live in the vault."},
     )
-    stack = Stack(
-        languages=["Python 3.12"], frameworks=["FastAPI"], databases=["PostgreSQL"], test_tools=["pytest"],
-        dependencies=[Dependency(name="fastapi", version="0.115.0", source="pyproject.toml"),
-                      Dependency(name="alembic", version=None, source="pyproject.toml"),
-                      Dependency(name="pytest", version="8.3.0", source="pyproject.toml")],
-        manifests=["pyproject.toml"],
-    )
+    stack = fastapi_stack(("fastapi", "0.115.0"), ("alembic", None), ("pytest", "8.3.0"))
     decisions = [
         decision("TD001", Category.INTEGRATION, "Payroll export delivery",
                  [("A", "Transactional outbox with idempotent export", ["exactly once"], ["an extra table"]),
@@ -192,28 +148,28 @@ def web_plan() -> Plan:
     )
     volunteer = EntityModel(
         name="Volunteer", table="volunteers", personal_data=True, requirements=["FR-001", "FR-009"],
-        fields=[_field("id", "uuid", "uuid", primary_key=True),
-                _field("full_name", "string", "varchar(200)", personal_data=True),
-                _field("email", "email", "varchar(320)", personal_data=True, unique=True, validation=["valid email address"]),
-                _field("phone", "string", "varchar(40)", personal_data=True, required=False)],
+        fields=[id_field(),
+                entity_field("full_name", "string", "varchar(200)", personal_data=True),
+                entity_field("email", "email", "varchar(320)", personal_data=True, unique=True, validation=["valid email address"]),
+                entity_field("phone", "string", "varchar(40)", personal_data=True, required=False)],
         caching="not cached: personal data is read from PostgreSQL", retention="deleted on request, except exported hours",
     )
     shift = EntityModel(
         name="Shift", table="shifts", requirements=["FR-001"],
-        fields=[_field("id", "uuid", "uuid", primary_key=True),
-                _field("coordinator_id", "reference", "uuid", references="Volunteer"),
-                _field("starts_at", "datetime", "timestamptz", indexed=True),
-                _field("stipend", "money", "numeric(12,2)")],
+        fields=[id_field(),
+                entity_field("coordinator_id", "reference", "uuid", references="Volunteer"),
+                entity_field("starts_at", "datetime", "timestamptz", indexed=True),
+                entity_field("stipend", "money", "numeric(12,2)")],
         indexes=[Index(name="ix_shifts_starts_at", columns=["starts_at"], reason="open shifts by date")],
         caching="cache-aside in Redis for open shift lists, 60 s TTL",
     )
     signup = EntityModel(
         name="Signup", table="signups", requirements=["FR-001", "FR-003", "FR-006"],
-        fields=[_field("id", "uuid", "uuid", primary_key=True),
-                _field("shift_id", "reference", "uuid", references="Shift"),
-                _field("volunteer_id", "reference", "uuid", references="Volunteer"),
-                _field("status", "enum", "varchar(20)", enum_values=["Requested", "Confirmed", "Cancelled"]),
-                _field("identity_document", "file", "varchar(500)")],
+        fields=[id_field(),
+                entity_field("shift_id", "reference", "uuid", references="Shift"),
+                entity_field("volunteer_id", "reference", "uuid", references="Volunteer"),
+                entity_field("status", "enum", "varchar(20)", enum_values=["Requested", "Confirmed", "Cancelled"]),
+                entity_field("identity_document", "file", "varchar(500)")],
         indexes=[Index(name="ix_signups_volunteer_id", columns=["volunteer_id"], reason="a volunteer's signups")],
         state_machine=StateMachine(field="status", states=["Requested", "Confirmed", "Cancelled"], initial="Requested",
                                    terminal=["Cancelled"],
@@ -234,29 +190,23 @@ def web_plan() -> Plan:
         ],
         events=[EventContract(name="signup.created", summary="A new signup", entity="Signup", channel="/events/signups",
                               requirements=["FR-004"])],
-        files=[ContractFile(path="contracts/openapi.yaml", kind="openapi", content="openapi: 3.1.0\n"),
-               ContractFile(path="contracts/events.yaml", kind="events", content="asyncapi: 3.0.0\n")],
+        files=[openapi_file(), ContractFile(path="contracts/events.yaml", kind="events", content="asyncapi: 3.0.0\n")],
     )
-    layout = ProjectLayout(language="Python", project_type="web application (frontend + backend)",
-                           source_root="backend/src/volunteer_shifts", test_root="backend/tests",
-                           models_dir="backend/src/volunteer_shifts/models", services_dir="backend/src/volunteer_shifts/services",
-                           api_dir="backend/src/volunteer_shifts/api", jobs_dir="backend/src/volunteer_shifts/jobs",
-                           frontend_dir="frontend/src")
+    layout = service_layout("backend/src/volunteer_shifts", project_type="web application (frontend + backend)",
+                            test_root="backend/tests", jobs_dir="backend/src/volunteer_shifts/jobs", frontend_dir="frontend/src")
     risks = [
         Risk(title="Identity documents leak", description="Documents hold personal data.", likelihood="Medium",
              impact="High", mitigation="Private bucket and signed URLs.", area="security", sources=["FR-002"], escalate=True),
         Risk(title="Payroll API outage", description="Nightly export fails.", likelihood="Medium", impact="Medium",
              mitigation="Outbox with retries.", area="integration", sources=["FR-005", "TD001"]),
     ]
-    context = PlanningContext(
-        spec=spec, spec_source="specs/007-volunteer-shift-scheduling/spec.md", feature=feature,
-        constitution=constitution, stack=stack, private=True,
+    context = context_around(
+        spec, "007-volunteer-shift-scheduling", constitution=constitution, stack=stack, private=True,
         clarifications=[Clarification(id="C001", question="Which payroll system?",
                                       answer="PayFlow, through its REST API with OAuth2 client credentials.")],
     )
-    return Plan(context=context, analysis=analysis, data_model=DataModel(entities=[volunteer, shift, signup]),
-                contracts=contracts, layout=layout, tasks=TaskPlan(), risks=risks, generated_at=WHEN,
-                planbot_version="0.1.0")
+    return assemble_plan(context, analysis, layout=layout, generated_at=WHEN,
+                         data_model=DataModel(entities=[volunteer, shift, signup]), contracts=contracts, risks=risks)
 
 
 def cli_plan() -> Plan:
@@ -270,11 +220,9 @@ def cli_plan() -> Plan:
         requirements=[
             Requirement(id="FR-001", text="The tool MUST check every row against the rules in a YAML file."),
             Requirement(id="FR-002", text="The tool MUST lint 100,000 rows in under 2 seconds.",
-                        metrics=[Metric(kind=MetricKind.LATENCY, value=2000, unit="ms", text="under 2 seconds", source="FR-002")]),
+                        metrics=[metric(MetricKind.LATENCY, 2000, "ms", "under 2 seconds", "FR-002")]),
         ],
     )
-    feature = Feature(number="003", short_name="lint-csv-exports", branch="003-lint-csv-exports",
-                      directory="specs/003-lint-csv-exports")
     decisions = [
         decision("TD001", Category.TECHNOLOGY, "CSV parsing",
                  [("A", "Streaming parser from the standard library", ["low memory"], ["fewer features"]),
@@ -283,14 +231,15 @@ def cli_plan() -> Plan:
                  [("A", "Single static binary on releases", ["no runtime"], ["per-platform builds"]),
                   ("B", "Container image", ["uniform"], ["needs Docker"])], provisional=True),
     ]
-    rule = EntityModel(name="Rule", table="rules", fields=[_field("column", "string", "text"), _field("pattern", "string", "text")])
+    rule = EntityModel(name="Rule", table="rules",
+                       fields=[entity_field("column", "string", "text"), entity_field("pattern", "string", "text")])
     finding = EntityModel(name="Finding", table="findings",
-                          fields=[_field("row", "integer", "integer"), _field("message", "text", "text")])
+                          fields=[entity_field("row", "integer", "integer"), entity_field("message", "text", "text")])
     contracts = Contracts(kinds=[InterfaceKind.CLI],
                           files=[ContractFile(path="contracts/cli.md", kind="cli", content="# lint-csv\n")])
     layout = ProjectLayout(language="Go", project_type="CLI", source_root="internal/lintcsv", test_root="internal/lintcsv",
                            models_dir="internal/lintcsv/model", services_dir="internal/lintcsv", file_extension=".go")
     stack = Stack(languages=["Go 1.22"], test_tools=["go test"], manifests=["go.mod"])
-    context = PlanningContext(spec=spec, spec_source="issue #3", feature=feature, stack=stack)
-    return Plan(context=context, analysis=Analysis(decisions=decisions), data_model=DataModel(entities=[rule, finding]),
-                contracts=contracts, layout=layout, tasks=TaskPlan(), generated_at=WHEN, planbot_version="0.1.0")
+    context = context_around(spec, "003-lint-csv-exports", spec_source="issue #3", stack=stack)
+    return assemble_plan(context, decisions, layout=layout, generated_at=WHEN,
+                         data_model=DataModel(entities=[rule, finding]), contracts=contracts)

@@ -10,44 +10,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot.planning.analysis import Analysis
-from bot.planning.constitution import Constitution, Principle
+from builders import assemble_plan, context_around, metric, outcome, scenario, service_layout, technical_decision
+from builders import constitution as make_constitution
+
+from bot.planning.constitution import Principle
 from bot.planning.context import PlanningContext
 from bot.planning.contracts import build_contracts
 from bot.planning.datamodel import build_data_model
-from bot.planning.decisions import (
-    Category,
-    DecisionStatus,
-    Impact,
-    Option,
-    Outcome,
-    Reversibility,
-    TechnicalDecision,
-)
-from bot.planning.feature import Feature
-from bot.planning.layout import ProjectLayout
+from bot.planning.decisions import Category, Option, TechnicalDecision
 from bot.planning.plan import Plan
-from bot.planning.spec import (
-    AcceptanceScenario,
-    Attribute,
-    Clarification,
-    Entity,
-    Metric,
-    MetricKind,
-    OpenQuestion,
-    Requirement,
-    Spec,
-    SuccessCriterion,
-    UserStory,
-)
+from bot.planning.spec import (Attribute, Clarification, Entity, MetricKind, OpenQuestion, Requirement, Spec,
+                               SuccessCriterion, UserStory)
 from bot.planning.stack import Stack
-from bot.planning.tasks import TaskPlan
 
 NOW = datetime(2026, 11, 5, 9, 0, tzinfo=UTC)
-
-
-def scenario(given: str, when: str, then: str) -> AcceptanceScenario:
-    return AcceptanceScenario(given=given, when=when, then=then, text=f"Given {given}, when {when}, then {then}.")
 
 
 def attributes(*names: str) -> list[Attribute]:
@@ -91,8 +67,8 @@ def approval_spec() -> Spec:
             Requirement(
                 id="FR-002", text="System MUST store receipt images and PDFs up to 20 MB each and keep them for 7 years.",
                 metrics=[
-                    Metric(kind=MetricKind.SIZE, value=20 * 1024 * 1024, unit="B", text="up to 20 MB each", source="FR-002"),
-                    Metric(kind=MetricKind.RETENTION, value=2557, unit="days", text="for 7 years", source="FR-002"),
+                    metric(MetricKind.SIZE, 20 * 1024 * 1024, "B", "up to 20 MB each", "FR-002"),
+                    metric(MetricKind.RETENTION, 2557, "days", "for 7 years", "FR-002"),
                 ],
             ),
             Requirement(id="FR-003", text="System MUST extract merchant, date and amount from receipt images to pre-fill expense lines."),
@@ -126,7 +102,7 @@ def approval_spec() -> Spec:
         success_criteria=[
             SuccessCriterion(
                 id="SC-002", text="95% of page loads complete in under 300 ms.",
-                metrics=[Metric(kind=MetricKind.LATENCY, value=300, unit="ms", text="under 300 ms", percentile=95, source="SC-002")],
+                metrics=[metric(MetricKind.LATENCY, 300, "ms", "under 300 ms", "SC-002", percentile=95)],
             )
         ],
         edge_cases=[
@@ -191,18 +167,12 @@ def cli_spec() -> Spec:
 
 
 def context_for(spec: Spec, *, constitution: bool = True, stack: Stack | None = None, short_name: str = "feature") -> PlanningContext:
-    return PlanningContext(
-        spec=spec,
-        spec_source="specs/004-feature/spec.md",
-        feature=Feature(number="004", short_name=short_name, branch=f"004-{short_name}", directory=f"specs/004-{short_name}"),
-        constitution=Constitution(
-            path=".specify/memory/constitution.md",
-            principles=[Principle(number="II", name="PostgreSQL is the system of record",
-                                  text="Persistent business data lives in PostgreSQL 16.")],
-            sections={"Security Requirements": "Personal data is encrypted at rest; every endpoint is authenticated."},
-        ) if constitution else None,
-        stack=stack or Stack(),
+    rules = make_constitution(
+        [Principle(number="II", name="PostgreSQL is the system of record", text="Persistent business data lives in PostgreSQL 16.")],
+        {"Security Requirements": "Personal data is encrypted at rest; every endpoint is authenticated."},
     )
+    return context_around(spec, f"004-{short_name}", spec_source="specs/004-feature/spec.md",
+                          constitution=rules if constitution else None, stack=stack or Stack())
 
 
 def decision(
@@ -210,21 +180,15 @@ def decision(
     provisional: bool = False,
 ) -> TechnicalDecision:
     """A decided (or provisionally defaulted) decision whose option A carries the given traits."""
-    td = TechnicalDecision(
-        id=f"TD{number:03d}", topic=topic, category=category, title=title, context="", question="Which?",
-        options=[Option(key="A", title=title, traits=list(traits)), Option(key="B", title="Something else")],
-        recommendation="A", recommendation_reasoning="", impact=Impact.HIGH, impact_on_implementation="",
-        reversibility=Reversibility.MEDIUM, review_trigger="after launch",
-        status=DecisionStatus.PROVISIONAL if provisional else DecisionStatus.DECIDED,
-        outcome=Outcome(option="A", rationale="", decided_at=NOW, provisional=provisional),
+    return technical_decision(
+        f"TD{number:03d}", topic, category, title,
+        [Option(key="A", title=title, traits=list(traits)), Option(key="B", title="Something else")],
+        question="Which?", review_trigger="after launch", result=outcome("A", "", NOW, provisional=provisional),
     )
-    return td
 
 
 def plan_for(context: PlanningContext, decisions: Sequence[TechnicalDecision] = ()) -> Plan:
     data_model = build_data_model(context, decisions)
     contracts = build_contracts(context, data_model, decisions)
-    layout = ProjectLayout(language="Python", project_type="web service", source_root="src/app", test_root="tests",
-                           models_dir="src/app/models", services_dir="src/app/services", api_dir="src/app/api")
-    return Plan(context=context, analysis=Analysis(decisions=list(decisions)), data_model=data_model,
-                contracts=contracts, layout=layout, tasks=TaskPlan(), generated_at=NOW, planbot_version="0.1.0")
+    return assemble_plan(context, decisions, layout=service_layout("src/app"), generated_at=NOW,
+                         data_model=data_model, contracts=contracts)

@@ -13,41 +13,22 @@ from typing import Literal
 
 import pytest
 
+from builders import (assemble_plan, context_around, fastapi_stack, id_field, metric, openapi_file, outcome, scenario,
+                      service_layout, settle, technical_decision)
+from builders import constitution as make_constitution
+
 from bot.planning.analysis import Analysis, BusinessQuestion
 from bot.planning.constitution import Constitution, Principle
-from bot.planning.context import PlanningContext, PlanTemplate
-from bot.planning.contracts import ContractFile, Contracts, Operation
-from bot.planning.datamodel import DataModel, EntityField, EntityModel
-from bot.planning.decisions import (
-    Category,
-    Conflict,
-    DecisionStatus,
-    Evidence,
-    Impact,
-    Option,
-    Outcome,
-    Reversibility,
-    SettledDecision,
-    TechnicalDecision,
-)
-from bot.planning.feature import Feature
+from bot.planning.context import PlanTemplate
+from bot.planning.contracts import Contracts, Operation
+from bot.planning.datamodel import DataModel, EntityModel
+from bot.planning.decisions import Category, Conflict, Impact, Option, Reversibility, SettledDecision, TechnicalDecision
 from bot.planning.layout import ProjectLayout
 from bot.planning.plan import Milestone, Plan
 from bot.planning.risks import Risk
-from bot.planning.spec import (
-    AcceptanceScenario,
-    Attribute,
-    Clarification,
-    Entity,
-    Metric,
-    MetricKind,
-    OpenQuestion,
-    Requirement,
-    Spec,
-    SuccessCriterion,
-    UserStory,
-)
-from bot.planning.stack import Dependency, Stack
+from bot.planning.spec import (AcceptanceScenario, Attribute, Clarification, Entity, Metric, MetricKind, OpenQuestion,
+                               Requirement, Spec, SuccessCriterion, UserStory)
+from bot.planning.stack import Stack
 from bot.planning.tasks import Phase, Task, TaskPlan
 
 GENERATED_AT = datetime(2026, 11, 5, 9, 30, tzinfo=UTC)
@@ -92,59 +73,46 @@ def _option(key: str, title: str, traits: list[str], reversibility: Reversibilit
 
 
 def decisions(stage: Stage = "final") -> list[TechnicalDecision]:
-    store = TechnicalDecision(
-        id="TD001",
-        topic="primary-store",
-        category=Category.DATA,
-        title="Where messages are stored",
-        context="Messages must survive restarts and be searchable by thread (FR-001, SC-001).",
-        evidence=[Evidence(source="FR-001", quote="System MUST keep every message of a thread")],
-        question="Which store holds the messages?",
-        options=[
+    store = technical_decision(
+        "TD001", "primary-store", Category.DATA, "Where messages are stored",
+        [
             _option("A", "Relational tables", ["needs-relational-database"], Reversibility.HARD),
             _option("B", "Document store", ["non-relational-store"], Reversibility.HARD),
         ],
-        recommendation="A",
-        recommendation_reasoning="Threads and assignments are relational; the team already runs it.",
-        impact=Impact.HIGH,
+        context="Messages must survive restarts and be searchable by thread (FR-001, SC-001).",
+        evidence=[("FR-001", "System MUST keep every message of a thread")],
+        question="Which store holds the messages?",
+        reasoning="Threads and assignments are relational; the team already runs it.",
         impact_on_implementation="Shapes the data model, migrations and every query.",
         reversibility=Reversibility.HARD,
         review_trigger="When a thread exceeds 10,000 messages",
     )
-    jobs = TechnicalDecision(
-        id="TD002",
-        topic="background-processing",
-        category=Category.ARCHITECTURE,
-        title="How notifications are sent",
-        context="Every assignment notifies the assignee (FR-003).",
-        evidence=[Evidence(source="FR-003", quote="System MUST notify the assignee")],
-        question="Where does notification work run?",
-        options=[
+    jobs = technical_decision(
+        "TD002", "background-processing", Category.ARCHITECTURE, "How notifications are sent",
+        [
             _option("A", "In-process job table", ["uses-primary-database"], Reversibility.EASY),
             _option("B", "Message broker with workers", ["extra-infrastructure", "long-running-workers"], Reversibility.MEDIUM),
         ],
+        context="Every assignment notifies the assignee (FR-003).",
+        evidence=[("FR-003", "System MUST notify the assignee")],
+        question="Where does notification work run?",
         recommendation="B",
-        recommendation_reasoning="Retries and dead letters come built in.",
+        reasoning="Retries and dead letters come built in.",
         impact=Impact.MEDIUM,
         impact_on_implementation="Adds a worker process and its deployment.",
-        reversibility=Reversibility.MEDIUM,
         depends_on=["TD001"],
         review_trigger="After the first month in production",
     )
-    push = TechnicalDecision(
-        id="TD003",
-        topic="realtime-transport",
-        category=Category.INTEGRATION,
-        title="How agents see new messages",
-        context="New messages appear without reloading (FR-002).",
-        evidence=[Evidence(source="FR-002", quote="New messages appear within 2 s")],
-        question="How do updates reach the browser?",
-        options=[
+    push = technical_decision(
+        "TD003", "realtime-transport", Category.INTEGRATION, "How agents see new messages",
+        [
             _option("A", "Server-sent events", ["long-lived-connections"], Reversibility.EASY),
             _option("B", "Polling every few seconds", ["stateless-requests"], Reversibility.EASY),
         ],
-        recommendation="A",
-        recommendation_reasoning="One-way push is all the feature needs.",
+        context="New messages appear without reloading (FR-002).",
+        evidence=[("FR-002", "New messages appear within 2 s")],
+        question="How do updates reach the browser?",
+        reasoning="One-way push is all the feature needs.",
         impact=Impact.LOW,
         impact_on_implementation="Adds one streaming endpoint.",
         reversibility=Reversibility.EASY,
@@ -152,51 +120,17 @@ def decisions(stage: Stage = "final") -> list[TechnicalDecision]:
     )
     if stage == "branch":
         return [store, jobs, push]
-    store = store.model_copy(
-        update={
-            "status": DecisionStatus.DECIDED,
-            "outcome": Outcome(
-                option="A",
-                rationale="2 eligible votes for A; relational fits the thread model.",
-                decided_by=["alice", "bob"],
-                decided_at=VOTED_AT,
-                votes={"A": 2, "B": 0},
-            ),
-        }
-    )
-    jobs = jobs.model_copy(
-        update={
-            "status": DecisionStatus.PROVISIONAL,
-            "outcome": Outcome(
-                option="B",
-                rationale="No vote before the deadline: the recommendation stands.",
-                decided_at=VOTED_AT,
-                provisional=True,
-            ),
-        }
-    )
-    push = push.model_copy(
-        update={
-            "status": DecisionStatus.DECIDED,
-            "outcome": Outcome(
-                option="B",
-                rationale="The corporate proxy cuts idle connections.",
-                decided_by=["carol"],
-                decided_at=VOTED_AT,
-            ),
-        }
-    )
-    return [store, jobs, push]
+    return [
+        settle(store, outcome("A", "2 eligible votes for A; relational fits the thread model.", VOTED_AT,
+                              by=["alice", "bob"], votes={"A": 2, "B": 0})),
+        settle(jobs, outcome("B", "No vote before the deadline: the recommendation stands.", VOTED_AT, provisional=True)),
+        settle(push, outcome("B", "The corporate proxy cuts idle connections.", VOTED_AT, by=["carol"])),
+    ]
 
 
 def decided(td: TechnicalDecision, option: str, rationale: str = "Chosen by the team.", by: str = "dana") -> TechnicalDecision:
     """`td` decided by a person for `option`."""
-    outcome = Outcome(option=option, rationale=rationale, decided_by=[by], decided_at=VOTED_AT)
-    return td.model_copy(update={"status": DecisionStatus.DECIDED, "outcome": outcome})
-
-
-def metric(kind: MetricKind, value: float, unit: str, text: str, source: str, percentile: float | None = None) -> Metric:
-    return Metric(kind=kind, value=value, unit=unit, text=text, source=source, percentile=percentile)
+    return settle(td, outcome(option, rationale, VOTED_AT, by=[by]))
 
 
 def spec() -> Spec:
@@ -214,10 +148,10 @@ def spec() -> Spec:
                 why="Nothing gets answered twice or never.",
                 independent_test="Assign one message and see it in the assignee's queue.",
                 scenarios=[
-                    AcceptanceScenario(
-                        given="an unassigned message",
-                        when="an agent assigns it",
-                        then="the assignee sees it at the top of their queue",
+                    scenario(
+                        "an unassigned message",
+                        "an agent assigns it",
+                        "the assignee sees it at the top of their queue",
                         text="Given an unassigned message, when an agent assigns it, then the assignee sees it.",
                     )
                 ],
@@ -292,44 +226,28 @@ def spec() -> Spec:
 
 
 def constitution() -> Constitution:
-    return Constitution(
-        title="Acme Constitution",
-        path=".specify/memory/constitution.md",
-        version="2.0.0",
-        principles=[
+    return make_constitution(
+        [
             Principle(number="I", name="Python services", text="Services are written in Python 3.12."),
             Principle(number="II", name="PostgreSQL is the system of record", text="Persistent data lives in PostgreSQL."),
             Principle(number="III", name="Test-first", text="Every change starts with a failing test.", non_negotiable=True),
             Principle(number="IV", name="Simplicity", text="No new infrastructure without a decision record."),
             Principle(number="V", name="Observability", text="Every service emits structured logs and metrics."),
         ],
-        sections={"Security Requirements": "Every endpoint is authenticated.", "Governance": "Two maintainers amend it."},
+        {"Security Requirements": "Every endpoint is authenticated.", "Governance": "Two maintainers amend it."},
+        title="Acme Constitution",
+        version="2.0.0",
     )
 
 
 def stack() -> Stack:
-    return Stack(
-        languages=["Python 3.12"],
-        frameworks=["FastAPI"],
-        databases=["PostgreSQL"],
-        test_tools=["pytest"],
-        dependencies=[
-            Dependency(name="fastapi", version="0.115.2", source="pyproject.toml"),
-            Dependency(name="pytest", version=None, source="pyproject.toml"),
-        ],
-        manifests=["pyproject.toml"],
-    )
+    return fastapi_stack(("fastapi", "0.115.2"), ("pytest", None))
 
 
 def layout(language: str = "Python") -> ProjectLayout:
-    return ProjectLayout(
+    return service_layout(
+        "src/team_inbox",
         language=language,
-        project_type="web service",
-        source_root="src/team_inbox",
-        test_root="tests",
-        models_dir="src/team_inbox/models",
-        services_dir="src/team_inbox/services",
-        api_dir="src/team_inbox/api",
         jobs_dir="src/team_inbox/jobs",
         tree=["src/team_inbox/", "├── models/", "├── services/", "├── api/", "└── jobs/", "tests/", "└── contract/"],
     )
@@ -381,13 +299,10 @@ def make_plan(
     plan_layout: ProjectLayout | None = None,
     spec_source: str = "issue #42",
 ) -> Plan:
-    feature = Feature(
-        number="007", short_name="team-inbox-triage", branch="007-team-inbox-triage", directory="specs/007-team-inbox-triage"
-    )
-    context = PlanningContext(
-        spec=spec(),
+    context = context_around(
+        spec(),
+        "007-team-inbox-triage",
         spec_source=spec_source,
-        feature=feature,
         constitution=constitution() if with_constitution else None,
         stack=stack() if with_stack else Stack(),
         user_context=user_context,
@@ -407,34 +322,28 @@ def make_plan(
         ],
         business_questions=questions if questions is not None else [],
     )
-    return Plan(
-        context=context,
-        analysis=analysis,
+    return assemble_plan(
+        context,
+        analysis,
+        layout=plan_layout or layout(),
+        generated_at=GENERATED_AT,
+        tasks=tasks or task_plan(),
         conflicts=conflicts or [],
         data_model=DataModel(
             entities=[
-                EntityModel(
-                    name="Message",
-                    table="messages",
-                    fields=[EntityField(name="id", type="uuid", sql_type="uuid", primary_key=True)],
-                    personal_data=True,
-                ),
+                EntityModel(name="Message", table="messages", fields=[id_field()], personal_data=True),
                 EntityModel(name="Assignment", table="assignments"),
             ]
         ),
         contracts=Contracts(
             operations=[Operation(operation_id="assignMessage", method="post", path="/assignments", summary="Assign")],
-            files=[ContractFile(path="contracts/openapi.yaml", kind="openapi", content="openapi: 3.1.0\n")],
+            files=[openapi_file()],
         ),
-        layout=plan_layout or layout(),
-        tasks=tasks or task_plan(),
         risks=risks if risks is not None else [],
         milestones=[
             Milestone(name="MVP: User Story 1", phases=["setup", "us1"], effort_days=3.5, end_week=1),
             Milestone(name="Complete", phases=["us2", "polish"], effort_days=3.5, end_week=2),
         ],
-        generated_at=GENERATED_AT,
-        planbot_version="0.1.0",
         team_size=2,
     )
 

@@ -6,35 +6,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from builders import (assemble_plan, context_around, entity_field, fastapi_stack, id_field, metric, openapi_file,
+                      outcome, scenario, technical_decision)
+from builders import constitution as make_constitution
+
 from bot.planning.analysis import Analysis
 from bot.planning.constitution import Constitution, Principle
 from bot.planning.context import PlanningContext
-from bot.planning.contracts import ContractFile, Contracts, EventContract, InterfaceKind, Operation
-from bot.planning.datamodel import DataModel, EntityField, EntityModel, Index, StateMachine, StateTransition
-from bot.planning.decisions import (
-    Category,
-    DecisionStatus,
-    Evidence,
-    Impact,
-    Option,
-    Outcome,
-    Reversibility,
-    TechnicalDecision,
-)
-from bot.planning.feature import Feature
+from bot.planning.contracts import Contracts, EventContract, InterfaceKind, Operation
+from bot.planning.datamodel import DataModel, EntityModel, Index, StateMachine, StateTransition
+from bot.planning.decisions import Category, DecisionStatus, Option, Reversibility, TechnicalDecision
 from bot.planning.layout import ProjectLayout, project_layout
 from bot.planning.plan import Plan
-from bot.planning.spec import (
-    AcceptanceScenario,
-    Entity,
-    Metric,
-    MetricKind,
-    Requirement,
-    Spec,
-    SuccessCriterion,
-    UserStory,
-)
-from bot.planning.stack import Dependency, Stack
+from bot.planning.spec import Entity, MetricKind, Requirement, Spec, SuccessCriterion, UserStory
+from bot.planning.stack import Stack
 from bot.planning.tasks import TaskPlan, build_tasks
 from bot.planning.timeline import milestones
 
@@ -54,14 +39,13 @@ def spec() -> Spec:
                 description="A member finds an available item on the branch page and borrows it for three weeks.",
                 independent_test="Borrow one item and see it listed under the member's loans with a due date.",
                 scenarios=[
-                    AcceptanceScenario(given="an available item", when="the member borrows it",
-                                       then="a loan is created and the item is no longer available",
-                                       text="Given an available item, When the member borrows it, Then a loan is "
-                                            "created and the item is no longer available"),
-                    AcceptanceScenario(given="a member with unpaid fines", when="the member borrows",
-                                       then="the loan is refused",
-                                       text="Given a member with unpaid fines, When the member borrows, Then the "
-                                            "loan is refused"),
+                    scenario("an available item", "the member borrows it",
+                             "a loan is created and the item is no longer available",
+                             text="Given an available item, When the member borrows it, Then a loan is "
+                                  "created and the item is no longer available"),
+                    scenario("a member with unpaid fines", "the member borrows", "the loan is refused",
+                             text="Given a member with unpaid fines, When the member borrows, Then the "
+                                  "loan is refused"),
                 ],
             ),
             UserStory(
@@ -71,9 +55,8 @@ def spec() -> Spec:
                 description="A librarian records a return; a late return adds a fine the member can pay.",
                 independent_test="Return one item late and see the fine on the member's account.",
                 scenarios=[
-                    AcceptanceScenario(given="an overdue loan", when="the librarian records the return",
-                                       then="a fine is charged", text="Given an overdue loan, When the librarian "
-                                       "records the return, Then a fine is charged"),
+                    scenario("an overdue loan", "the librarian records the return", "a fine is charged",
+                             text="Given an overdue loan, When the librarian records the return, Then a fine is charged"),
                 ],
             ),
             UserStory(
@@ -116,16 +99,14 @@ def spec() -> Spec:
                 id="SC-001",
                 text="95% of page loads complete in under 400 ms at 1,500 concurrent members.",
                 metrics=[
-                    Metric(kind=MetricKind.LATENCY, value=400, unit="ms", text="under 400 ms", percentile=95,
-                           source="SC-001"),
-                    Metric(kind=MetricKind.CONCURRENCY, value=1500, unit="count", text="1,500 concurrent members",
-                           source="SC-001"),
+                    metric(MetricKind.LATENCY, 400, "ms", "under 400 ms", "SC-001", percentile=95),
+                    metric(MetricKind.CONCURRENCY, 1500, "count", "1,500 concurrent members", "SC-001"),
                 ],
             ),
             SuccessCriterion(
                 id="SC-002",
                 text="Availability of 99.5% during opening hours.",
-                metrics=[Metric(kind=MetricKind.AVAILABILITY, value=99.5, unit="%", text="99.5%", source="SC-002")],
+                metrics=[metric(MetricKind.AVAILABILITY, 99.5, "%", "99.5%", "SC-002")],
             ),
             SuccessCriterion(id="SC-003", text="No fine is charged twice, even when the payment provider fails."),
         ],
@@ -144,34 +125,20 @@ def constitution(*, test_first: bool = True, language_rule: bool = True) -> Cons
                                     text="Every change starts with a failing test.", non_negotiable=True))
     principles.append(Principle(number="III", name="Observability",
                                 text="Structured JSON logs and OpenTelemetry traces for every service."))
-    return Constitution(path=".specify/memory/constitution.md", principles=principles,
-                        sections={"Security Requirements": "Every endpoint is authenticated."})
+    return make_constitution(principles, {"Security Requirements": "Every endpoint is authenticated."})
 
 
 def python_stack() -> Stack:
-    return Stack(
-        languages=["Python 3.12"],
-        frameworks=["FastAPI"],
-        databases=["PostgreSQL"],
-        test_tools=["pytest"],
-        dependencies=[
-            Dependency(name="fastapi", version="0.115.2", source="pyproject.toml"),
-            Dependency(name="alembic", version=None, source="pyproject.toml"),
-        ],
-        containerised=True,
-        manifests=["pyproject.toml", "docker-compose.yml"],
-    )
+    return fastapi_stack(("fastapi", "0.115.2"), ("alembic", None), containerised=True,
+                         manifests=["pyproject.toml", "docker-compose.yml"])
 
 
 def context(
     *, stack: Stack | None = None, test_first: bool = True, language_rule: bool = True, with_constitution: bool = True,
     the_spec: Spec | None = None,
 ) -> PlanningContext:
-    return PlanningContext(
-        spec=the_spec or spec(),
-        spec_source="specs/007-item-loans-fines/spec.md",
-        feature=Feature(number="007", short_name="item-loans-fines", branch="007-item-loans-fines",
-                        directory="specs/007-item-loans-fines"),
+    return context_around(
+        the_spec or spec(), "007-item-loans-fines",
         constitution=constitution(test_first=test_first, language_rule=language_rule) if with_constitution else None,
         stack=stack if stack is not None else python_stack(),
     )
@@ -185,18 +152,16 @@ def _decision(
     id: str, topic: str, category: Category, title: str, options: list[Option], *, evidence: list[str] = (),
     status: DecisionStatus = DecisionStatus.DECIDED, chosen: str = "A",
 ) -> TechnicalDecision:
-    outcome = None
-    if status in (DecisionStatus.DECIDED, DecisionStatus.PROVISIONAL):
-        outcome = Outcome(option=chosen, rationale="votes" if status is DecisionStatus.DECIDED else "no votes",
-                          decided_by=["maintainer"] if status is DecisionStatus.DECIDED else [],
-                          decided_at=WHEN, provisional=status is DecisionStatus.PROVISIONAL)
-    return TechnicalDecision(
-        id=id, topic=topic, category=category, title=title, context=f"{title} matters here.",
-        evidence=[Evidence(source=s, quote=f"quote from {s}") for s in evidence],
-        question=f"{title}?", options=options, recommendation="A", recommendation_reasoning="most reversible",
-        impact=Impact.HIGH, impact_on_implementation="Changes the components that carry it.",
-        reversibility=options[0].reversibility, review_trigger="after the first month in production",
-        status=status, outcome=outcome,
+    result = None
+    if status is DecisionStatus.DECIDED:
+        result = outcome(chosen, "votes", WHEN, by=["maintainer"])
+    elif status is DecisionStatus.PROVISIONAL:
+        result = outcome(chosen, "no votes", WHEN, provisional=True)
+    return technical_decision(
+        id, topic, category, title, options, context=f"{title} matters here.",
+        evidence=[(source, f"quote from {source}") for source in evidence], question=f"{title}?",
+        reasoning="most reversible", impact_on_implementation="Changes the components that carry it.",
+        reversibility=options[0].reversibility, review_trigger="after the first month in production", result=result,
     )
 
 
@@ -231,21 +196,17 @@ def decisions(*, realtime_provisional: bool = True) -> list[TechnicalDecision]:
 
 
 def data_model() -> DataModel:
-    def pk() -> EntityField:
-        return EntityField(name="id", type="uuid", sql_type="uuid", primary_key=True)
-
     return DataModel(entities=[
         EntityModel(name="Member", table="members", fields=[
-            pk(), EntityField(name="email", type="email", sql_type="varchar(255)", unique=True, personal_data=True)],
+            id_field(), entity_field("email", "email", "varchar(255)", unique=True, personal_data=True)],
             personal_data=True, requirements=["FR-007"]),
-        EntityModel(name="Item", table="items", fields=[pk(), EntityField(name="title", type="string",
-                                                                           sql_type="varchar(255)")]),
+        EntityModel(name="Item", table="items", fields=[id_field(), entity_field("title", "string", "varchar(255)")]),
         EntityModel(
             name="Loan", table="loans",
-            fields=[pk(),
-                    EntityField(name="member_id", type="reference", sql_type="uuid", references="Member"),
-                    EntityField(name="item_id", type="reference", sql_type="uuid", references="Item"),
-                    EntityField(name="status", type="enum", sql_type="varchar(20)", enum_values=["Active", "Returned"])],
+            fields=[id_field(),
+                    entity_field("member_id", "reference", "uuid", references="Member"),
+                    entity_field("item_id", "reference", "uuid", references="Item"),
+                    entity_field("status", "enum", "varchar(20)", enum_values=["Active", "Returned"])],
             indexes=[Index(name="loans_member_idx", columns=["member_id"])],
             state_machine=StateMachine(field="status", states=["Active", "Returned"], initial="Active",
                                        terminal=["Returned"],
@@ -253,8 +214,8 @@ def data_model() -> DataModel:
                                                                     trigger="librarian records the return")]),
         ),
         EntityModel(name="Fine", table="fines", fields=[
-            pk(), EntityField(name="loan_id", type="reference", sql_type="uuid", references="Loan"),
-            EntityField(name="amount", type="money", sql_type="numeric(12,2)", validation=["positive"])]),
+            id_field(), entity_field("loan_id", "reference", "uuid", references="Loan"),
+            entity_field("amount", "money", "numeric(12,2)", validation=["positive"])]),
     ])
 
 
@@ -274,7 +235,7 @@ def contracts() -> Contracts:
         ],
         events=[EventContract(name="item.availability_changed", summary="An item became available or not",
                               entity="Item", channel="/events/items", requirements=["FR-005"])],
-        files=[ContractFile(path="contracts/openapi.yaml", kind="openapi", content="openapi: 3.1.0\n")],
+        files=[openapi_file()],
         error_codes={401: "unauthenticated", 403: "forbidden", 409: "conflict", 422: "invalid"},
     )
 
@@ -292,8 +253,7 @@ def plan(ctx: PlanningContext | None = None, tds: list[TechnicalDecision] | None
     ctx = ctx or context()
     tds = decisions() if tds is None else tds
     tasks, layout = task_plan(ctx, tds)
-    return Plan(
-        context=ctx, analysis=Analysis(decisions=tds), data_model=data_model(), contracts=contracts(),
-        layout=layout, tasks=tasks, milestones=milestones(tasks, team_size), generated_at=WHEN,
-        planbot_version="0.0.test", team_size=team_size,
+    return assemble_plan(
+        ctx, tds, layout=layout, generated_at=WHEN, tasks=tasks, planbot_version="0.0.test",
+        data_model=data_model(), contracts=contracts(), milestones=milestones(tasks, team_size), team_size=team_size,
     )

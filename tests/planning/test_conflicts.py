@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from builders import outcome, technical_decision
+
 from bot.planning.conflicts import RULES, conflicts_with_log, find_conflicts
 from bot.planning.decision_log import DecisionLog, LogEntry, LoggedDecision
-from bot.planning.decisions import (
-    Category,
-    DecisionStatus,
-    Impact,
-    Option,
-    Outcome,
-    Reversibility,
-    TechnicalDecision,
-)
+from bot.planning.decisions import Category, Option, Reversibility, TechnicalDecision
+
+VOTED_AT = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def option(key: str, title: str, *traits: str) -> Option:
@@ -22,14 +18,10 @@ def option(key: str, title: str, *traits: str) -> Option:
 
 
 def td(id_: str, topic: str, options: list[Option], recommendation: str = "A", chosen: str | None = None) -> TechnicalDecision:
-    outcome = None
-    if chosen:
-        outcome = Outcome(option=chosen, rationale="voted", decided_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    return TechnicalDecision(
-        id=id_, topic=topic, category=Category.ARCHITECTURE, title=topic, context="c", question="q?",
-        options=options, recommendation=recommendation, recommendation_reasoning="r", impact=Impact.HIGH,
-        impact_on_implementation="i", reversibility=Reversibility.EASY, review_trigger="t",
-        status=DecisionStatus.DECIDED if chosen else DecisionStatus.PENDING, outcome=outcome,
+    return technical_decision(
+        id_, topic, Category.ARCHITECTURE, topic, options, context="c", question="q?", recommendation=recommendation,
+        reasoning="r", impact_on_implementation="i", reversibility=Reversibility.EASY, review_trigger="t",
+        result=outcome(chosen, "voted", VOTED_AT) if chosen else None,
     )
 
 
