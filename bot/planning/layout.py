@@ -304,9 +304,13 @@ def _convention(name: str) -> Convention:
     return next((c for c in CONVENTIONS if c.name == name), NEUTRAL)
 
 
+def _framework_in(text: str, *, frontend: bool) -> Framework | None:
+    """The first front-end (or, with `frontend=False`, back-end) framework the text names."""
+    return next((f for f in FRAMEWORKS if bool(f.frontend_extension) is frontend and f.pattern.search(text)), None)
+
+
 def _frontend_framework(stack: Stack) -> Framework | None:
-    text = " ".join(stack.frameworks + [d.name for d in stack.dependencies])
-    return next((f for f in FRAMEWORKS if f.frontend_extension and f.pattern.search(text)), None)
+    return _framework_in(" ".join(stack.frameworks + [d.name for d in stack.dependencies]), frontend=True)
 
 
 def detect_language(context: PlanningContext, decisions: Sequence[TechnicalDecision] = ()) -> Stated:
@@ -331,7 +335,7 @@ def detect_language(context: PlanningContext, decisions: Sequence[TechnicalDecis
                     return Stated(chosen.name, version, source)
         return chosen
     for framework_name in stack.frameworks:
-        framework = next((f for f in FRAMEWORKS if f.pattern.search(framework_name) and not f.frontend_extension), None)
+        framework = _framework_in(framework_name, frontend=False)
         if framework is not None:
             return Stated(framework.language, None, "Stack framework")
     for source, text in _stated_sources(context, decisions):
@@ -339,9 +343,9 @@ def detect_language(context: PlanningContext, decisions: Sequence[TechnicalDecis
             present, version = _version_after(convention.pattern, text)
             if present:
                 return Stated(convention.name, version, source)
-        for framework in FRAMEWORKS:
-            if not framework.frontend_extension and framework.pattern.search(text):
-                return Stated(framework.language, None, source)
+        framework = _framework_in(text, frontend=False)
+        if framework is not None:
+            return Stated(framework.language, None, source)
     return Stated(UNDECIDED, None, "Nothing in the stack, the constitution or the context states it")
 
 
@@ -440,7 +444,7 @@ def _frontend_extension(context: PlanningContext, decisions: Sequence[TechnicalD
     framework = _frontend_framework(context.stack)
     if framework is None:
         chosen = " ".join(f"{td.effective.title} {td.effective.summary}" for td in decisions)
-        framework = next((f for f in FRAMEWORKS if f.frontend_extension and f.pattern.search(chosen)), None)
+        framework = _framework_in(chosen, frontend=True)
     if framework is None or framework.frontend_extension is None:
         return ""
     languages = " ".join(context.stack.languages).lower()

@@ -21,7 +21,7 @@ from bot.planning.catalog.facts import (
 from bot.planning.catalog.figures import count, figure
 from bot.planning.catalog.questions import is_technical
 from bot.planning.catalog.signals import rx
-from bot.planning.catalog.situation import Situation, unique
+from bot.planning.catalog.situation import Sentence, Situation, unique
 from bot.planning.catalog.vocabulary import (
     AUTHORIZATION,
     CONCURRENT_EDITS,
@@ -40,7 +40,7 @@ from bot.planning.catalog.vocabulary import (
 from bot.planning.context import PlanningContext
 from bot.planning.decisions import TechnicalDecision
 from bot.planning.risks import Level, Risk
-from bot.planning.spec import MetricKind
+from bot.planning.spec import MetricKind, OpenQuestion
 
 MB = 1024 * 1024
 _LEVEL_RANK: dict[str, int] = {"High": 0, "Medium": 1, "Low": 2}
@@ -65,6 +65,16 @@ def _see(td: TechnicalDecision | None) -> str:
 
 def _sources(*groups: Sequence[str]) -> list[str]:
     return unique(s for group in groups for s in group)
+
+
+def _cited(sentence: Sentence) -> str:
+    """A spec sentence quoted after its id: `FR-004: “…”`."""
+    return f"{sentence.source}: “{sentence.text}”"
+
+
+def _asked(questions: Sequence[OpenQuestion]) -> str:
+    """Open questions quoted after where they stand: `FR-004: “…”; SC-002: “…”`."""
+    return "; ".join(f"{q.location}: “{q.question}”" for q in questions)
 
 
 # --- risks the spec states ---------------------------------------------------------------------
@@ -165,7 +175,7 @@ def _external_failure(situation: Situation, decisions: Sequence[TechnicalDecisio
     return Risk(
         title="External system fails mid-operation",
         description=(
-            f"{first.source}: “{first.text}” A call that times out may still have succeeded on the other side: a blind "
+            f"{_cited(first)} A call that times out may still have succeeded on the other side: a blind "
             "retry duplicates the record, no retry loses it."
         ),
         likelihood="High",
@@ -209,7 +219,7 @@ def _open_questions(situation: Situation, decisions: Sequence[TechnicalDecision]
     if not business:
         return None
     musts = {r.id for r in situation.spec.requirements if r.strength == "must"}
-    listed = "; ".join(f"{q.location}: “{q.question}”" for q in business)
+    listed = _asked(business)
     return Risk(
         title="Open questions may change the scope",
         description=f"The spec still carries {len(business)} open question{'s' if len(business) != 1 else ''}: {listed}.",
@@ -225,7 +235,7 @@ def _unanswered_technical(situation: Situation, decisions: Sequence[TechnicalDec
     loose = [q for q in situation.technical_questions if not any(q.question in td.context for td in decisions)]
     if not loose:
         return None
-    listed = "; ".join(f"{q.location}: “{q.question}”" for q in loose)
+    listed = _asked(loose)
     return Risk(
         title="Technical questions without a decision",
         description=f"No decision in this plan answers {listed}.",
@@ -247,7 +257,7 @@ def _realtime_behind_proxies(situation: Situation, decisions: Sequence[Technical
     return Risk(
         title="Live updates cut by proxies",
         description=(
-            f"{proxy.source}: “{proxy.text}” Long-lived connections through such proxies drop silently; without "
+            f"{_cited(proxy)} Long-lived connections through such proxies drop silently; without "
             "heartbeats and resume, people miss updates and do not notice."
             + (f" {bound.source} allows only {figure(bound.metric)} for an update to arrive." if bound else "")
         ),
@@ -296,7 +306,7 @@ def _leaks_through_push(situation: Situation, decisions: Sequence[TechnicalDecis
     return Risk(
         title="Information leaking through pushed events or notifications",
         description=(
-            f"{first.source}: “{first.text}” Events and notifications skip the checks that guard pages unless they are "
+            f"{_cited(first)} Events and notifications skip the checks that guard pages unless they are "
             "filtered per recipient."
         ),
         likelihood="Medium",
@@ -318,7 +328,7 @@ def _simultaneous_changes(situation: Situation, decisions: Sequence[TechnicalDec
     td = _topic(decisions, "concurrent-updates")
     return Risk(
         title="Simultaneous changes to one record",
-        description=f"{first.source}: “{first.text}” Without a rule, one change silently overwrites the other.",
+        description=f"{_cited(first)} Without a rule, one change silently overwrites the other.",
         likelihood="Medium",
         impact="Medium",
         mitigation=f"Make state changes conditional on the expected state or version, and test both actions fired at once{_see(td)}.",
@@ -358,7 +368,7 @@ def _leavers(situation: Situation, decisions: Sequence[TechnicalDecision]) -> Ri
     td = _topic(decisions, "directory-sync")
     return Risk(
         title="Work stranded with people who left",
-        description=f"{first.source}: “{first.text}” Items assigned to someone who is gone wait forever unless the feature notices.",
+        description=f"{_cited(first)} Items assigned to someone who is gone wait forever unless the feature notices.",
         likelihood="Medium",
         impact="Medium",
         mitigation=(

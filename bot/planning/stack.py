@@ -18,10 +18,10 @@ import posixpath
 import re
 import tomllib
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import yaml
 from pydantic import BaseModel, Field
@@ -466,6 +466,31 @@ def _pinned(version: object) -> str | None:
     return text
 
 
+def _toml(text: str) -> dict[str, Any] | None:
+    """A TOML manifest's content; None when it does not parse."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    """A JSON manifest's top-level object; None when it does not parse or is not an object."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _json_dependencies(data: dict[str, Any], tables: Sequence[str]) -> Iterator[tuple[str, object]]:
+    """`(name, version)` of each entry in a JSON manifest's dependency tables, table by table."""
+    for table in tables:
+        deps = data.get(table) or {}
+        if isinstance(deps, dict):
+            yield from deps.items()
+
+
 _PEP508 = re.compile(
     r"^\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<rest>.*)$"
 )
@@ -497,9 +522,13 @@ def _requirement_lines(text: str) -> Iterable[str]:
         yield line
 
 
+def _requirements(text: str) -> list[_Package]:
+    """The packages of a requirements list (a requirements file, or a setup.cfg value)."""
+    return [p for p in map(_pep508, _requirement_lines(text)) if p is not None]
+
+
 def _read_requirements(path: str, text: str) -> _Reading:
-    packages = [p for p in map(_pep508, _requirement_lines(text)) if p is not None]
-    return _Reading(path, "python", languages=[("Python", None)], packages=packages)
+    return _Reading(path, "python", languages=[("Python", None)], packages=_requirements(text))
 
 
 def _poetry_packages(table: object) -> tuple[list[_Package], str | None]:
@@ -520,9 +549,8 @@ def _poetry_packages(table: object) -> tuple[list[_Package], str | None]:
 
 
 def _read_pyproject(path: str, text: str) -> _Reading | None:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    data = _toml(text)
+    if data is None:
         return None
     reading = _Reading(path, "python")
     project = data.get("project", {})
@@ -560,11 +588,11 @@ def _read_setup_cfg(path: str, text: str) -> _Reading | None:
     reading = _Reading(path, "python")
     if parser.has_section("options"):
         requirements = parser.get("options", "install_requires", fallback="")
-        reading.packages += [p for p in map(_pep508, _requirement_lines(requirements)) if p]
+        reading.packages += _requirements(requirements)
         reading.languages.append(("Python", _pinned(parser.get("options", "python_requires", fallback=""))))
     if parser.has_section("options.extras_require"):
         for _, requirements in parser.items("options.extras_require"):
-            reading.packages += [p for p in map(_pep508, _requirement_lines(requirements)) if p]
+            reading.packages += _requirements(requirements)
     if parser.has_section("tool:pytest"):
         reading.roles.append(Role("test", "pytest"))
     if not reading.languages:
@@ -573,9 +601,8 @@ def _read_setup_cfg(path: str, text: str) -> _Reading | None:
 
 
 def _read_pipfile(path: str, text: str) -> _Reading | None:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    data = _toml(text)
+    if data is None:
         return None
     reading = _Reading(path, "python")
     for table in ("packages", "dev-packages"):
@@ -587,17 +614,12 @@ def _read_pipfile(path: str, text: str) -> _Reading | None:
 
 
 def _read_package_json(path: str, text: str) -> _Reading | None:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict):
+    data = _json_object(text)
+    if data is None:
         return None
     reading = _Reading(path, "npm")
-    for table in ("dependencies", "devDependencies"):
-        deps = data.get(table) or {}
-        if isinstance(deps, dict):
-            reading.packages += [_Package(name, _pinned(version)) for name, version in deps.items()]
+    for name, version in _json_dependencies(data, ("dependencies", "devDependencies")):
+        reading.packages.append(_Package(name, _pinned(version)))
     typescript = next((p for p in reading.packages if p.name == "typescript"), None)
     reading.languages.append(("TypeScript", typescript.version) if typescript else ("JavaScript", None))
     engines = data.get("engines") or {}
@@ -643,9 +665,8 @@ def _cargo_packages(table: object) -> list[_Package]:
 
 
 def _read_cargo(path: str, text: str) -> _Reading | None:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    data = _toml(text)
+    if data is None:
         return None
     reading = _Reading(path, "cargo")
     workspace = data.get("workspace", {})
@@ -729,9 +750,8 @@ def _read_gradle(path: str, text: str) -> _Reading:
 
 
 def _read_version_catalog(path: str, text: str) -> _Reading | None:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    data = _toml(text)
+    if data is None:
         return None
     versions = {k: v for k, v in data.get("versions", {}).items() if isinstance(v, str)}
     reading = _Reading(path, "maven")
@@ -770,23 +790,16 @@ def _read_gemfile(path: str, text: str) -> _Reading:
 
 
 def _read_composer(path: str, text: str) -> _Reading | None:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict):
+    data = _json_object(text)
+    if data is None:
         return None
     reading = _Reading(path, "php")
     php: str | None = None
-    for table in ("require", "require-dev"):
-        deps = data.get(table) or {}
-        if not isinstance(deps, dict):
-            continue
-        for name, version in deps.items():
-            if name == "php":
-                php = _pinned(version)
-            elif not name.startswith("ext-"):
-                reading.packages.append(_Package(name, _pinned(version)))
+    for name, version in _json_dependencies(data, ("require", "require-dev")):
+        if name == "php":
+            php = _pinned(version)
+        elif not name.startswith("ext-"):
+            reading.packages.append(_Package(name, _pinned(version)))
     reading.languages.append(("PHP", php))
     return reading
 

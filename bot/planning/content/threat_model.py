@@ -144,10 +144,17 @@ def _group(operation: Operation) -> str:
     return segment
 
 
+def _about(td: TechnicalDecision) -> str:
+    """The words that say what a decision is about: its topic, its title and the option in force."""
+    return f"{td.topic} {td.title} {td.effective.title}"
+
+
+def _provisional_mark(td: TechnicalDecision) -> str:
+    return " (PROVISIONAL DECISION)" if td.provisional else ""
+
+
 def _choice(tds: list[TechnicalDecision]) -> str:
-    return "; ".join(
-        f"{td.id} chose {td.effective.title}" + (" (PROVISIONAL DECISION)" if td.provisional else "") for td in tds
-    )
+    return "; ".join(f"{td.id} chose {td.effective.title}{_provisional_mark(td)}" for td in tds)
 
 
 class _Builder:
@@ -158,15 +165,14 @@ class _Builder:
         self.kinds = set(plan.contracts.kinds)
         self.http_ops = [op for op in plan.contracts.operations if is_http_operation(op)]
         self.security = [td for td in plan.analysis.decisions if td.category is Category.SECURITY]
-        self.sign_in = [td for td in self.security if AUTH_WORDS.search(f"{td.topic} {td.title} {td.effective.title}")]
-        self.encryption = next(
-            (td for td in plan.analysis.decisions if _ENCRYPT.search(f"{td.topic} {td.title} {td.effective.title}")), None
-        )
+        self.sign_in = [td for td in self.security if AUTH_WORDS.search(_about(td))]
+        self.encryption = next((td for td in plan.analysis.decisions if _ENCRYPT.search(_about(td))), None)
         self.identity = of_kind(self.found, TechKind.IDENTITY)
         self.secrets = of_kind(self.found, TechKind.SECRETS)
         self.access = _statements_matching(plan, _ACCESS)
         self.auth = _statements_matching(plan, AUTH_WORDS)
         self.personal = [e for e in plan.data_model.entities if e.personal_data or any(f.personal_data for f in e.fields)]
+        self.concurrency = plan.context.spec.metrics_of(MetricKind.CONCURRENCY)
         layout = plan.layout
         self.browser = InterfaceKind.HTTP in self.kinds and (
             layout.frontend_dir is not None or "web application" in layout.project_type.lower()
@@ -194,6 +200,10 @@ class _Builder:
             return f"kept in the {self.secrets[0].name.lower()} ({', '.join(self.secrets[0].sources)})"
         return "kept in the deployment's secret store, never in the repository or images"
 
+    def peak_users(self) -> str | None:
+        """The spec's highest concurrency figure, written out (`1,200`); None when it states none."""
+        return f"{int(max(m.value for m in self.concurrency)):,}" if self.concurrency else None
+
     def access_rule_words(self) -> str:
         if self.access:
             return "enforce the access rules the spec states in " + ", ".join(_ids(self.access))
@@ -203,13 +213,12 @@ class _Builder:
         """How personal values are protected at rest: as the encryption decision chose, else field-level."""
         required = f" as {', '.join(rules)} requires" if rules else ""
         td = self.encryption
-        if td is not None and not _FIELD_LEVEL.search(f"{td.effective.title} {td.effective.summary}"):
-            flag = " (PROVISIONAL DECISION)" if td.provisional else ""
-            return f"storage-level encryption at rest{required}, as {td.id} chose{flag}"
         if td is not None:
-            flag = " (PROVISIONAL DECISION)" if td.provisional else ""
+            chose = f"as {td.id} chose{_provisional_mark(td)}"
+            if not _FIELD_LEVEL.search(f"{td.effective.title} {td.effective.summary}"):
+                return f"storage-level encryption at rest{required}, {chose}"
             what = f" of {', '.join(fields)}" if fields else ""
-            return f"field-level encryption{what}{required}, as {td.id} chose{flag}"
+            return f"field-level encryption{what}{required}, {chose}"
         if fields:
             return f"field-level encryption of {', '.join(fields)}{required}"
         return f"encryption at rest{required}"
@@ -288,8 +297,8 @@ class _Builder:
                     signal="rate of 4xx validation errors per operation",
                     sources=[op.operation_id for op in writes] + [r for op in writes for r in op.requirements],
                 )
-        concurrency = self.plan.context.spec.metrics_of(MetricKind.CONCURRENCY)
-        load = f" sized for {int(max(m.value for m in concurrency)):,} concurrent users" if concurrency else ""
+        peak = self.peak_users()
+        load = f" sized for {peak} concurrent users" if peak else ""
         lists = [op.operation_id for op in self.http_ops if is_list_operation(op)]
         self.add(
             title="Request flooding and unbounded queries",
@@ -305,7 +314,7 @@ class _Builder:
             ),
             test="exceed the rate limit and ask for an oversized page: 429 and a capped page",
             signal="429 rate, saturation of worker pools and database connections",
-            sources=lists + [m.source for m in concurrency if m.source],
+            sources=lists + [m.source for m in self.concurrency if m.source],
         )
         if self.browser:
             self.add(
@@ -569,12 +578,8 @@ class _Builder:
             signal="subscription refusals per user",
             sources=[e.name for e in self.plan.contracts.events] + event_reqs + [d for t in transports for d in t.decisions],
         )
-        peak = self.plan.context.spec.metrics_of(MetricKind.CONCURRENCY)
-        open_conns = (
-            f"{int(max(m.value for m in peak)):,} open connections as the spec expects"
-            if peak
-            else "the agreed peak of open connections"
-        )
+        peak = self.peak_users()
+        open_conns = f"{peak} open connections as the spec expects" if peak else "the agreed peak of open connections"
         self.add(
             title="Connection exhaustion",
             surface=Surface.REALTIME,
@@ -589,7 +594,7 @@ class _Builder:
             ),
             test="open connections past the per-user cap and reconnect in a loop: refused and throttled",
             signal="open connections per instance and per user",
-            sources=[m.source for m in peak if m.source] + [d for t in transports for d in t.decisions],
+            sources=[m.source for m in self.concurrency if m.source] + [d for t in transports for d in t.decisions],
         )
         if any(t.key == "websocket" for t in transports):
             self.add(
@@ -638,6 +643,7 @@ class _Builder:
     def _integration(self, system: ExternalSystem) -> None:
         decisions = [self.plan.analysis.decision(i) for i in system.decisions]
         chosen = f" ({_choice(decisions)})" if decisions else ""
+        sources = [*system.sources, *system.decisions]
         self.add(
             title=f"Leaked credentials for the {system.name}",
             surface=Surface.INTEGRATION,
@@ -655,7 +661,7 @@ class _Builder:
             ),
             test="scan the repository and the built image for secrets; check logs of an integration run for tokens",
             signal=f"calls to the {system.name} from unexpected hosts or outside the usual schedule",
-            sources=[*system.sources, *system.decisions],
+            sources=sources,
         )
         if system.outbound:
             found_patterns = {f.key for f in of_kind(self.found, TechKind.PATTERN)}
@@ -683,7 +689,7 @@ class _Builder:
                     "recovery every record is sent exactly once"
                 ),
                 signal=f"failed and retried calls to the {system.name}, records stuck unsent",
-                sources=[*system.sources, *system.decisions],
+                sources=sources,
             )
         elif system.identity:
             self.add(
@@ -700,7 +706,7 @@ class _Builder:
                 ),
                 test="sign in with a token minted for another client and with an expired token: both refused",
                 signal="sign-in failures by reason",
-                sources=[*system.sources, *system.decisions],
+                sources=sources,
             )
         else:
             self.add(
@@ -720,7 +726,7 @@ class _Builder:
                     "planned and nothing invalid is stored"
                 ),
                 signal=f"error rate and latency of calls to the {system.name}",
-                sources=[*system.sources, *system.decisions],
+                sources=sources,
             )
         if any(_WEBHOOK_IN.search(q) for q in system.quotes + system.details):
             self.add(
@@ -853,7 +859,7 @@ def threat_model(plan: Plan, found: list[FoundTechnology] | None = None) -> Thre
         auth_statements=builder.auth, security_decisions=builder.security, sign_in_decisions=builder.sign_in,
         access_decisions=[
             td for td in builder.security
-            if td not in builder.sign_in and _ACCESS_DECISION.search(f"{td.topic} {td.title} {td.effective.title}")
+            if td not in builder.sign_in and _ACCESS_DECISION.search(_about(td))
         ],
     )
 

@@ -15,7 +15,7 @@ from bot.planning.interfaces.kinds import NOTIFY_CUE, PROCESSING_CUE, REALTIME_C
 from bot.planning.interfaces.rest import article, spoken_name
 from bot.planning.modeling.concerns import decision_for, has_trait, traits_of
 from bot.planning.modeling.names import name_index
-from bot.planning.modeling.words import camel_case, snake_case
+from bot.planning.modeling.words import camel_case, pascal_case, snake_case
 from bot.planning.openapi import entity_schema
 from bot.planning.spec import Spec
 
@@ -90,6 +90,33 @@ def _entity_ref(model: EntityModel, has_http: bool) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{model.name}"}
 
 
+def _envelope(model: EntityModel) -> dict[str, Any]:
+    """The properties every event about one entity opens with: the event's id and time, the entity's id."""
+    return {
+        "event_id": {"type": "string", "format": "uuid"},
+        "occurred_at": {"type": "string", "format": "date-time"},
+        f"{snake_case(model.name)}_id": {"type": "string", "format": "uuid", "description": f"{model.name}.id"},
+    }
+
+
+def _entity_event(
+    model: EntityModel, action: str, what_happened: str, payload: dict[str, Any], requirements: list[str], *,
+    realtime: bool,
+) -> DomainEvent:
+    """A queued event about one entity, named `<entity>.<action>` and summarised as
+    `<an entity> <what happened>`."""
+    return DomainEvent(
+        name=f"{snake_case(model.name)}.{action}",
+        key=camel_case(model.name) + pascal_case(action),
+        summary=f"{article(spoken_name(model.name)).capitalize()} {what_happened}",
+        entity=model.name,
+        payload=payload,
+        requirements=requirements,
+        realtime=realtime,
+        queued=True,
+    )
+
+
 def domain_events(context: PlanningContext, data_model: DataModel, realtime: bool, has_http: bool) -> list[DomainEvent]:
     spec = context.spec
     events: list[DomainEvent] = []
@@ -98,14 +125,13 @@ def domain_events(context: PlanningContext, data_model: DataModel, realtime: boo
     for model in machines:
         machine = model.state_machine
         assert machine is not None
-        id_name = f"{snake_case(model.name)}_id"
+        envelope = _envelope(model)
+        envelope["event_id"]["description"] = "unique per event; consumers de-duplicate on it"
         payload: dict[str, Any] = {
             "type": "object",
-            "required": ["event_id", "occurred_at", id_name, "to_status"],
+            "required": [*envelope, "to_status"],
             "properties": {
-                "event_id": {"type": "string", "format": "uuid", "description": "unique per event; consumers de-duplicate on it"},
-                "occurred_at": {"type": "string", "format": "date-time"},
-                id_name: {"type": "string", "format": "uuid", "description": f"{model.name}.id"},
+                **envelope,
                 "from_status": {"type": ["string", "null"], "enum": [*machine.states, None],
                                 "description": f"{model.name}.{machine.field} before the change"},
                 "to_status": {"type": "string", "enum": list(machine.states),
@@ -115,60 +141,37 @@ def domain_events(context: PlanningContext, data_model: DataModel, realtime: boo
                 "data": {**_entity_ref(model, has_http), "description": f"the {model.name} after the change"},
             },
         }
-        events.append(DomainEvent(
-            name=f"{snake_case(model.name)}.status_changed",
-            key=f"{camel_case(model.name)}StatusChanged",
-            summary=f"{article(spoken_name(model.name)).capitalize()} moved from one status to another.",
-            entity=model.name,
-            payload=payload,
-            requirements=_event_requirements(spec, model, NOTIFY_CUE, len(machines) == 1),
-            realtime=realtime,
-            queued=True,
+        events.append(_entity_event(
+            model, "status_changed", "moved from one status to another.", payload,
+            _event_requirements(spec, model, NOTIFY_CUE, len(machines) == 1), realtime=realtime,
         ))
     for model in data_model.entities:
         if model.kind == "run":
-            id_name = f"{snake_case(model.name)}_id"
             result = next((f for f in model.fields if f.name in ("result", "outcome", "status")), None)
+            envelope = _envelope(model)
             properties: dict[str, Any] = {
-                "event_id": {"type": "string", "format": "uuid"},
-                "occurred_at": {"type": "string", "format": "date-time"},
-                id_name: {"type": "string", "format": "uuid", "description": f"{model.name}.id"},
+                **envelope,
                 "data": {**_entity_ref(model, has_http), "description": f"the {model.name} as it finished"},
             }
             if result is not None:
                 properties[result.name] = {"type": "string", "description": f"{model.name}.{result.name}"}
-            events.append(DomainEvent(
-                name=f"{snake_case(model.name)}.completed",
-                key=f"{camel_case(model.name)}Completed",
-                summary=f"{article(spoken_name(model.name)).capitalize()} finished, successfully or not.",
-                entity=model.name,
-                payload={"type": "object", "required": ["event_id", "occurred_at", id_name], "properties": properties},
-                requirements=list(model.requirements),
-                realtime=realtime,
-                queued=True,
+            events.append(_entity_event(
+                model, "completed", "finished, successfully or not.",
+                {"type": "object", "required": list(envelope), "properties": properties},
+                list(model.requirements), realtime=realtime,
             ))
         if model.kind == "file":
             processing = [r.id for r in spec.requirements if r.id in model.requirements and PROCESSING_CUE.search(r.text)]
             if not processing:
                 continue
-            id_name = f"{snake_case(model.name)}_id"
             content = next((f for f in model.fields if f.name.endswith("content_type")), None)
-            properties = {
-                "event_id": {"type": "string", "format": "uuid"},
-                "occurred_at": {"type": "string", "format": "date-time"},
-                id_name: {"type": "string", "format": "uuid", "description": f"{model.name}.id"},
-            }
+            properties = _envelope(model)
             if content is not None:
                 properties[content.name] = {"type": "string", "description": f"{model.name}.{content.name}"}
-            events.append(DomainEvent(
-                name=f"{snake_case(model.name)}.uploaded",
-                key=f"{camel_case(model.name)}Uploaded",
-                summary=f"{article(spoken_name(model.name)).capitalize()} was stored and waits for background processing.",
-                entity=model.name,
-                payload={"type": "object", "required": list(properties), "properties": properties},
-                requirements=processing,
-                realtime=False,
-                queued=True,
+            events.append(_entity_event(
+                model, "uploaded", "was stored and waits for background processing.",
+                {"type": "object", "required": list(properties), "properties": properties},
+                processing, realtime=False,
             ))
     if not events:
         requirements = [r.id for r in spec.requirements if NOTIFY_CUE.search(r.text) or REALTIME_CUE.search(r.text)]

@@ -26,6 +26,12 @@ def enum_value(value: str) -> str:
     return ident if ident and not ident[0].isdigit() else f"V_{ident}"
 
 
+def _graphql_type(model: EntityModel, field: EntityField) -> str:
+    if field.type == "enum" and field.enum_values:
+        return enum_name(model, field)
+    return _GRAPHQL_SCALARS.get(field.type, "String")
+
+
 def build_graphql(title: str, data_model: DataModel, operations: Sequence[Operation], events: Sequence[DomainEvent]) -> str:
     lines = [f'"""{title}: the GraphQL schema of this feature."""', "",
              "scalar DateTime", "scalar Date", "scalar Decimal", "scalar JSON", ""]
@@ -40,17 +46,14 @@ def build_graphql(title: str, data_model: DataModel, operations: Sequence[Operat
             lines.append(f'"""{model.description.replace(chr(34) * 3, "")}"""')
         lines.append(f"type {model.name} {{")
         for f in model.fields:
-            gql = enum_name(model, f) if f.type == "enum" and f.enum_values else _GRAPHQL_SCALARS.get(f.type, "String")
-            name = camel_case(api_name(f))
-            lines.append(f"  {name}: {gql}{'!' if f.required or f.primary_key else ''}")
+            lines.append(f"  {camel_case(api_name(f))}: {_graphql_type(model, f)}{'!' if f.required or f.primary_key else ''}")
         lines += ["}", "", f"type {model.name}Page {{", f"  items: [{model.name}!]!", "  nextCursor: String", "}", ""]
         writable = writable_fields(model)
         if writable and model.kind not in ("audit", "run", "outcome") and not model.synced_from:
             for suffix, partial in (("Create", False), ("Update", True)):
                 lines.append(f"input {model.name}{suffix}Input {{")
                 for f in writable:
-                    gql = enum_name(model, f) if f.type == "enum" and f.enum_values else _GRAPHQL_SCALARS.get(f.type, "String")
-                    lines.append(f"  {camel_case(api_name(f))}: {gql}{'!' if f.required and not partial else ''}")
+                    lines.append(f"  {camel_case(api_name(f))}: {_graphql_type(model, f)}{'!' if f.required and not partial else ''}")
                 lines += ["}", ""]
     queries, mutations = [], []
     for op in operations:

@@ -5,12 +5,14 @@ authentication, the shared infrastructure the decisions chose, cross-cutting req
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bot.planning.datamodel import EntityModel
 from bot.planning.decisions import TechnicalDecision
 from bot.planning.layout import UNDECIDED, detect_language, stated_frameworks
 from bot.planning.tasking.drafts import (
     EFFORT_DAYS,
+    Draft,
     DraftBook,
     PhaseDraft,
     migration_order,
@@ -136,36 +138,44 @@ class FoundationTasks(DraftBook):
             if self._extends(td):
                 continue
             if concern is Concern.ARCHITECTURE:
-                self._primary(td, self._add(
-                    phase, f"Lay out the module boundaries for {option.title}: {shorten(option.summary, 100)}",
-                    "decision-setup", path=layout.source_root, decisions=[td.id], depends=[scaffold],
+                self._decision_task(
+                    phase, td, f"Lay out the module boundaries for {option.title}: {shorten(option.summary, 100)}",
+                    "decision-setup", path=layout.source_root, depends=[scaffold],
                     acceptance=f"Imports across module boundaries follow {td.id}; a check in CI enforces them.",
-                ))
+                )
             elif concern is Concern.API:
-                self._primary(td, self._add(
-                    phase, f"Scaffold the {option.title} layer: routing, request validation and error mapping",
-                    "decision-setup", path=layout.api_dir or layout.services_dir, decisions=[td.id], depends=[scaffold],
+                self._decision_task(
+                    phase, td, f"Scaffold the {option.title} layer: routing, request validation and error mapping",
+                    "decision-setup", path=layout.api_dir or layout.services_dir, depends=[scaffold],
                     acceptance="A health operation is served and described by the contract.",
-                ))
+                )
             elif concern is Concern.DEPLOYMENT:
-                self._primary(td, self._add(
-                    phase, f"Set up the deployment target for {option.title}: build, configuration per environment "
+                self._decision_task(
+                    phase, td, f"Set up the deployment target for {option.title}: build, configuration per environment "
                     "and a CI job that deploys to staging",
-                    "deployment", path=next((m for m in stack.manifests if "Dockerfile" in m), None),
-                    decisions=[td.id], depends=[scaffold],
+                    "deployment", path=next((m for m in stack.manifests if "Dockerfile" in m), None), depends=[scaffold],
                     acceptance="A commit on the default branch reaches staging without manual steps.",
-                ))
+                )
             elif concern is Concern.TECHNOLOGY:
-                self._primary(td, self._add(
-                    phase, f"Adopt {option.title} ({td.title}): configure it and wrap it behind one module",
+                self._decision_task(
+                    phase, td, f"Adopt {option.title} ({td.title}): configure it and wrap it behind one module",
                     "decision-setup", path=layout.source_path(layout.services_dir, td.topic or option.title),
-                    decisions=[td.id], depends=[scaffold],
+                    depends=[scaffold],
                     acceptance=f"{option.title} is used only through the wrapper module.",
-                ))
+                )
 
         for draft in phase.tasks:
             if scaffold in draft.depends:
                 draft.stage = 1  # after the structure exists; these can then run side by side
+
+    def _decision_task(
+        self, phase: PhaseDraft, td: TechnicalDecision, description: str, kind: str, *,
+        path: str | None, acceptance: str, depends: Sequence[Draft | None] = (),
+    ) -> None:
+        """The task that puts one decision in place; it becomes the decision's primary task."""
+        self._primary(td, self._add(
+            phase, description, kind, path=path, decisions=[td.id], depends=depends, acceptance=acceptance,
+        ))
 
     def _infrastructure_decisions(self) -> list[TechnicalDecision]:
         return [td for td in self.decisions if any(_INFRASTRUCTURE_TRAIT.match(t) for t in td.effective.traits)]
@@ -304,63 +314,57 @@ class FoundationTasks(DraftBook):
         if td.id in self.primary or self._extends(td):
             return
         if concern is Concern.REALTIME:
-            where = layout.api_dir or services
-            self._primary(td, self._add(
-                phase,
+            self._decision_task(
+                phase, td,
                 f"Build the realtime channel on {option.title}: subscription per signed-in user, fan-out across "
                 "instances, heartbeat and reconnect with resume",
                 "realtime-infrastructure",
-                path=layout.source_path(where, "realtime"),
-                decisions=[td.id],
+                path=layout.source_path(layout.api_dir or services, "realtime"),
                 depends=[self.auth_task],
                 acceptance="A test client receives a published event and resumes after a dropped connection.",
-            ))
+            )
         elif concern is Concern.JOBS:
-            where = layout.jobs_dir or services
-            self._primary(td, self._add(
-                phase,
+            self._decision_task(
+                phase, td,
                 f"Set up background work on {option.title}: enqueue API, worker process, retries with backoff and "
                 "a dead-letter view",
                 "job-runner",
-                path=layout.source_path(where, "worker"),
-                decisions=[td.id],
+                path=layout.source_path(layout.jobs_dir or services, "worker"),
                 acceptance="A failing job is retried, then parked where an operator can replay it.",
-            ))
+            )
         elif concern is Concern.STORAGE:
-            self._primary(td, self._add(
-                phase,
+            self._decision_task(
+                phase, td,
                 f"Implement the file storage adapter on {option.title}: upload, download links, size and type checks",
                 "file-storage",
                 path=layout.source_path(services, "file storage"),
-                decisions=[td.id],
                 acceptance="Files round-trip through the adapter; oversized or wrong-type files are refused.",
-            ))
+            )
         elif concern is Concern.CACHE:
-            self._primary(td, self._add(
-                phase, f"Put the caching approach in place: {option.title}",
-                "cache", path=layout.source_path(services, "cache"), decisions=[td.id],
+            self._decision_task(
+                phase, td, f"Put the caching approach in place: {option.title}",
+                "cache", path=layout.source_path(services, "cache"),
                 acceptance="A write is visible on the next read; the hot paths meet their latency target.",
-            ))
+            )
         elif concern is Concern.SEARCH:
-            self._primary(td, self._add(
-                phase, f"Set up search on {option.title}: index mapping, indexing on change, query service",
-                "search", path=layout.source_path(services, "search"), decisions=[td.id],
+            self._decision_task(
+                phase, td, f"Set up search on {option.title}: index mapping, indexing on change, query service",
+                "search", path=layout.source_path(services, "search"),
                 acceptance="A changed record is findable within the stated delay.",
-            ))
+            )
         elif concern is Concern.SECURITY:
-            self._primary(td, self._add(
-                phase, f"Apply {option.title} for {td.title.lower()}",
-                "security-control", path=layout.source_path(services, "security"), decisions=[td.id],
+            self._decision_task(
+                phase, td, f"Apply {option.title} for {td.title.lower()}",
+                "security-control", path=layout.source_path(services, "security"),
                 acceptance=f"A test shows the control {td.id} chose is in force.",
-            ))
+            )
         elif concern is Concern.INTEGRATION and not self._integration_in_story(td):
-            self._primary(td, self._add(
-                phase, f"Build the client for {td.title.lower()} using {option.title}: timeouts, retries and a sandbox "
+            self._decision_task(
+                phase, td, f"Build the client for {td.title.lower()} using {option.title}: timeouts, retries and a sandbox "
                 "configuration",
                 "integration-client", path=layout.source_path(services, f"{td.topic or td.title} client"),
-                decisions=[td.id],
                 acceptance="Contract tests against the provider's sandbox pass; failures surface as domain errors.",
-            ))
+            )
 
     def _integration_in_story(self, td: TechnicalDecision) -> bool:
         cited = evidence_ids(td)
