@@ -93,7 +93,7 @@ def _acted_on(texts: list[str]) -> list[Entity]:
     first_use: dict[str, str] = {}
     for text in texts:
         tokens = _TOKEN.findall(text)
-        seen_here: set[str] = set()
+        seen_here: dict[str, None] = {}  # ordered: ties between entities go to the first mentioned
         after_introducer = 3  # words since an introducer: "each expense claim" -> expense 1, claim 2
         for token in tokens:
             word = token.casefold()
@@ -105,7 +105,7 @@ def _acted_on(texts: list[str]) -> list[Entity]:
                 after_introducer = 3
                 continue
             lemma = singular(word)
-            seen_here.add(lemma)
+            seen_here.setdefault(lemma, None)
             if after_introducer <= 2:
                 introduced.add(lemma)
         for lemma in seen_here:
