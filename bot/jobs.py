@@ -46,5 +46,8 @@ class JobRequest(BaseModel):
 
     @property
     def job_id(self) -> str:
-        """One job per delivery and kind: a redelivery maps to the same id."""
-        return f"{self.kind.value}:{self.delivery_id}"
+        """One job per delivery and kind: a redelivery maps to the same id.
+
+        RQ 3 accepts only letters, digits, `_` and `-` in a job id, hence the `-` separator.
+        """
+        return f"{self.kind.value}-{self.delivery_id}"

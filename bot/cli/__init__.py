@@ -6,7 +6,10 @@ import typer
 
 from bot import __version__
 from bot.cli import plan as plan_command
+from bot.cli import receive as receive_command
+from bot.cli import serve as serve_command
 from bot.cli import validate as validate_command
+from bot.cli import worker as worker_command
 
 app = typer.Typer(
     name="planbot",
@@ -17,6 +20,9 @@ app = typer.Typer(
 )
 app.command("plan")(plan_command.plan)
 app.command("validate")(validate_command.validate)
+app.command("serve")(serve_command.serve)
+app.command("receive")(receive_command.receive)
+app.command("worker")(worker_command.worker)
 
 
 @app.command("version")

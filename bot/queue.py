@@ -1,0 +1,83 @@
+"""Putting job requests on the RQ queue, once each.
+
+The web process names job functions by dotted path (`JOB_FUNCTIONS`), so it never imports worker
+code, and passes the request as plain JSON so that the worker validates it back into a
+`JobRequest`. No RQ `Retry` policy is set: a step that writes to GitHub is not idempotent by
+itself, and the worker decides when and how to try again.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel
+from redis import Redis
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
+from rq import Queue
+from rq.exceptions import DuplicateJobError
+
+from bot.jobs import JOB_FUNCTIONS, JobKind, JobRequest
+from bot.settings import Settings
+
+# How long one job may run before RQ stops it. Starting a plan reads the repository, creates the
+# branch and posts one comment per decision at ≥1 s apart; the others are a few requests.
+JOB_TIMEOUT_SECONDS: dict[JobKind, int] = {
+    JobKind.START_PLAN: 30 * 60,
+    JobKind.CANCEL_PLAN: 5 * 60,
+    JobKind.COMMAND: 10 * 60,
+}
+RESULT_TTL_SECONDS = 24 * 3600  # a finished job stays visible for a day
+FAILURE_TTL_SECONDS = 14 * 24 * 3600  # a failed one for two weeks, to be looked at and requeued
+
+# A webhook must be answered within GitHub's 10 s: fail fast when Redis is unreachable.
+REDIS_CONNECT_TIMEOUT_SECONDS = 1.0
+REDIS_SOCKET_TIMEOUT_SECONDS = 2.0
+REDIS_RETRIES = 1
+
+
+class EnqueueStatus(StrEnum):
+    ENQUEUED = "enqueued"
+    DUPLICATE = "duplicate"  # a job with this id exists already
+
+
+class EnqueueResult(BaseModel):
+    job_id: str
+    status: EnqueueStatus
+
+
+def connect_redis(url: str) -> Redis:
+    """A client for RQ (bytes responses) that gives up quickly when Redis is down."""
+    return Redis.from_url(
+        url,
+        socket_connect_timeout=REDIS_CONNECT_TIMEOUT_SECONDS,
+        socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+        retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.1), REDIS_RETRIES),
+        health_check_interval=30,
+    )
+
+
+def make_queue(redis: Redis, settings: Settings) -> Queue:
+    return Queue(settings.queue_name, connection=redis)
+
+
+def enqueue_job(queue: Queue, request: JobRequest) -> EnqueueResult:
+    """Enqueue the request's job under its id; a job with that id already there is left as it is.
+
+    RQ's `unique=True` checks, saves and pushes in one Lua script, so two deliveries of the same
+    event racing each other enqueue one job. Redis errors propagate (the caller answers 503).
+    """
+    try:
+        queue.enqueue(
+            JOB_FUNCTIONS[request.kind],
+            request.model_dump(mode="json"),
+            job_id=request.job_id,
+            unique=True,
+            job_timeout=JOB_TIMEOUT_SECONDS[request.kind],
+            result_ttl=RESULT_TTL_SECONDS,
+            failure_ttl=FAILURE_TTL_SECONDS,
+            description=f"{request.kind.value} {request.issue.plan_key} (delivery {request.delivery_id})",
+        )
+    except DuplicateJobError:
+        return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.DUPLICATE)
+    return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.ENQUEUED)
