@@ -78,19 +78,18 @@ def render_spec(spec: Spec, feature: Feature, created: datetime, plan: Plan | No
     return (_header(plan) + "\n" + body) if plan is not None else body
 
 
-def render_plan(plan: Plan, *, include_spec: bool, original_spec_text: str | None = None) -> dict[str, str]:
-    """Every file of the plan, by repository-relative path.
+def spec_file(plan: Plan, original_spec_text: str | None) -> tuple[str, str]:
+    """spec.md for the feature folder: the original text when it already is a spec-kit spec,
+    else a spec-kit spec rendered from the parsed one."""
+    path = plan.feature.path(artifacts.SPEC.name)
+    if original_spec_text is not None and plan.spec.format != "free-form":
+        return path, original_spec_text if original_spec_text.endswith("\n") else original_spec_text + "\n"
+    return path, render_spec(plan.spec, plan.feature, plan.generated_at, plan)
 
-    `include_spec` writes spec.md: the original text when it already is a spec-kit spec
-    (`original_spec_text`), else a spec-kit spec rendered from the parsed one.
-    """
-    files: dict[str, str] = {}
-    if include_spec:
-        path = plan.feature.path(artifacts.SPEC.name)
-        if original_spec_text is not None and plan.spec.format != "free-form":
-            files[path] = original_spec_text if original_spec_text.endswith("\n") else original_spec_text + "\n"
-        else:
-            files[path] = render_spec(plan.spec, plan.feature, plan.generated_at, plan)
+
+def render_plan(plan: Plan, *, include_spec: bool, original_spec_text: str | None = None) -> dict[str, str]:
+    """Every file of the plan, by repository-relative path (spec.md only with `include_spec`)."""
+    files: dict[str, str] = dict([spec_file(plan, original_spec_text)]) if include_spec else {}
     computed: dict[ValuesFn, Mapping[str, object]] = {}
     functions = _template_values()
     for artifact in GENERATED:
@@ -99,6 +98,13 @@ def render_plan(plan: Plan, *, include_spec: bool, original_spec_text: str | Non
             computed[fn] = fn(plan)  # several templates share one values function: compute it once
         files[plan.feature.path(artifact.name)] = render_artifact(artifact, plan, computed.get(fn, {}) if fn else {})
     files.update(render_contracts(plan))
+    return files
+
+
+def render_branch_files(plan: Plan, *, include_spec: bool, original_spec_text: str | None = None) -> dict[str, str]:
+    """What the feature branch starts with while people decide: spec.md and decisions.md."""
+    files: dict[str, str] = dict([spec_file(plan, original_spec_text)]) if include_spec else {}
+    files[plan.feature.path(artifacts.DECISIONS.name)] = render_artifact(artifacts.DECISIONS, plan)
     return files
 
 

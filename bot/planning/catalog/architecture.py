@@ -6,15 +6,21 @@ from __future__ import annotations
 import re
 
 from bot.planning.catalog.core import Assessment, Topic
-from bot.planning.catalog.facts import agree, join_ids, latency_at_scale, regions, scale
+from bot.planning.catalog.facts import join_ids, latency_at_scale, regions, scale, subject
 from bot.planning.catalog.figures import count, figure, seconds
-from bot.planning.catalog.gates import SERVICE
+from bot.planning.catalog.gates import SERVICE, outgoing_messages
 from bot.planning.catalog.prose import load_prose
+from bot.planning.catalog.scoring import (
+    AUTHENTICATED_ENDPOINTS_RULE,
+    SYSTEM_OF_RECORD_RULE,
+    favour_running,
+    grounds,
+    pushed_under_access_rules,
+)
 from bot.planning.catalog.signals import any_of, matches, rx, when
 from bot.planning.catalog.situation import Situation
 from bot.planning.catalog.vocabulary import (
     ASYNC_WORK,
-    AUTHORIZATION,
     BURSTY,
     CLIENT_API,
     EXACTLY_ONCE,
@@ -23,12 +29,10 @@ from bot.planning.catalog.vocabulary import (
     FAILS_MIDWAY,
     HEAVY_WORK,
     INTERACTIVE,
-    NOTIFY,
     PERSONAL_DATA,
     PROXY_LIMIT,
     REALTIME,
     SCHEDULED,
-    SERVER_CHANNELS,
     TWO_WAY,
 )
 from bot.planning.decisions import Category, Evidence, Impact
@@ -62,12 +66,6 @@ def _assess_boundaries(situation: Situation, a: Assessment) -> None:
     if kinds:
         listed = "; ".join(f"{label} ({join_ids(ids)})" for label, ids in kinds)
         a.fact(f"Besides interactive use, the feature has {listed}.")
-    a.favour(
-        "modular-monolith",
-        2,
-        "A module of the existing application gives every workload one codebase and one transaction, "
-        "and a clean module boundary keeps a later extraction open.",
-    )
     if situation.stack.frameworks:
         framework = situation.stack.frameworks[0]
         a.favour(
@@ -108,6 +106,11 @@ SERVICE_BOUNDARIES = Topic(
     assess=_assess_boundaries,
     impact=Impact.HIGH,
     about=rx(r"monolith", r"\bservices?\b", r"deploy", r"architecture", r"\bmodules?\b", r"functions"),
+    prior={"modular-monolith": 2},
+    reasons={
+        "modular-monolith": "A module of the existing application gives every workload one codebase and one "
+        "transaction, and a clean module boundary keeps a later extraction open.",
+    },
     names={
         "modular-monolith": rx(r"\bmodular monolith\b", r"\bmonolith\b"),
         "separate-service": rx(r"\bmicro-?services?\b", r"\bseparate services?\b"),
@@ -117,12 +120,8 @@ SERVICE_BOUNDARIES = Topic(
 
 # --- background processing ---------------------------------------------------------------------
 
-_SENDS = rx(NOTIFY.pattern)
+_BROKERS = rx(r"^redis$", r"^rabbitmq$", r"^valkey$", r"redis", r"rabbit")
 _JOB_WORDS = rx(r"\bjobs?\b", r"\btasks?\b", r"\bevents?\b", r"\bmessages?\b", r"\bnotifications?\b", r"\bexports?\b", r"\bimports?\b", r"\bdocuments?\b", r"\bfiles?\b")
-
-
-def _sends_messages(situation: Situation) -> list[Evidence]:
-    return [s.evidence() for s in situation.hits(_SENDS) if SERVER_CHANNELS.search(s.text)]
 
 
 def _assess_background(situation: Situation, a: Assessment) -> None:
@@ -136,51 +135,31 @@ def _assess_background(situation: Situation, a: Assessment) -> None:
         ids = situation.ids(pattern)
         if ids:
             parts.append(f"{label} ({join_ids(ids)})")
-    sends = [e.source for e in _sends_messages(situation)]
+    sends = [e.source for e in outgoing_messages(situation)]
     if sends:
         parts.append(f"outgoing messages ({join_ids(sends)})")
     if parts:
         a.fact(f"The feature needs work outside user requests: {', '.join(parts)}.")
 
-    a.favour(
-        "database-queue",
-        2,
-        "A job table in the primary database is enqueued in the same transaction as the change it follows, "
-        "so no job is lost or sent for a change that rolled back, and it adds no infrastructure.",
-    )
-    a.favour("broker-queue", 1)
-    once = situation.ids(EXACTLY_ONCE)
-    a.support(situation.first(EXACTLY_ONCE))
+    once = grounds(situation, a, EXACTLY_ONCE)
     if once:
         a.favour(
             "database-queue",
             2,
-            f"{join_ids(once)} {agree(once, 'rules', 'rule')} out lost or duplicated work, which a transactional enqueue guarantees on our side.",
+            f"{subject(once, 'rules', 'rule')} out lost or duplicated work, which a transactional enqueue guarantees on our side.",
             pro=f"Transactional enqueue serves the no-loss, no-duplicate demand of {join_ids(once)}.",
         )
-        a.penalise(
-            "broker-queue",
-            1,
-            f"Enqueueing outside the database transaction risks the lost or orphaned jobs {join_ids(once)} {agree(once, 'rules', 'rule')} out, unless paired with an outbox.",
-        )
-        a.penalise(
-            "managed-queue",
-            1,
-            f"Enqueueing outside the database transaction risks the lost or orphaned jobs {join_ids(once)} {agree(once, 'rules', 'rule')} out, unless paired with an outbox.",
-        )
+        for option in ("broker-queue", "managed-queue"):
+            a.penalise(
+                option,
+                1,
+                f"Enqueueing outside the database transaction risks the lost or orphaned jobs {subject(once, 'rules', 'rule')} "
+                "out, unless paired with an outbox.",
+            )
         a.at_least(Impact.HIGH)
-    db = a.cite(situation.cite(r"system of record", r"(data|business data) lives in"))
-    if db:
+    if a.cite(situation.cite(*SYSTEM_OF_RECORD_RULE)):
         a.favour("database-queue", 1)
-    broker = situation.stack_match(rx(r"^redis$", r"^rabbitmq$", r"^valkey$", r"redis", r"rabbit"))
-    if broker is not None:
-        name, source = broker
-        a.favour(
-            "broker-queue",
-            2,
-            f"{name} is already running ({source}), so a broker-backed queue adds no new system.",
-            pro=f"{name} is already in the stack ({source}).",
-        )
+    favour_running(situation, a, _BROKERS, "broker-queue", 2, adds="a broker-backed queue")
     rate = situation.highest(MetricKind.THROUGHPUT, _JOB_WORDS)
     if rate is not None and rate.metric.value >= 200:
         a.favour(
@@ -197,9 +176,14 @@ BACKGROUND_PROCESSING = Topic(
     key="background-processing",
     category=Category.ARCHITECTURE,
     prose=PROSE["background-processing"],
-    trigger=when(SERVICE, any_of(matches(SCHEDULED), matches(ASYNC_WORK), matches(HEAVY_WORK), _sends_messages)),
+    trigger=when(SERVICE, any_of(matches(SCHEDULED), matches(ASYNC_WORK), matches(HEAVY_WORK), outgoing_messages)),
     assess=_assess_background,
     about=rx(r"queue", r"\bjobs?\b", r"workers?", r"background", r"\btasks?\b", r"\bbrokers?\b", r"\bmessag\w+"),
+    prior={"database-queue": 2, "broker-queue": 1},
+    reasons={
+        "database-queue": "A job table in the primary database is enqueued in the same transaction as the change it "
+        "follows, so no job is lost or sent for a change that rolled back, and it adds no infrastructure.",
+    },
     names={
         "database-queue": rx(
             r"\bSKIP LOCKED\b",
@@ -256,7 +240,7 @@ def _assess_realtime(situation: Situation, a: Assessment) -> None:
     bound = situation.lowest(MetricKind.LATENCY, REALTIME)
     users = scale(situation)
     spread = regions(situation)
-    fact = f"{join_ids(ids)} {agree(ids, 'asks', 'ask')} for changes to reach open pages as they happen"
+    fact = f"{subject(ids, 'asks', 'ask')} for changes to reach open pages as they happen"
     if bound is not None:
         fact += f", within {figure(bound.metric)}"
     if users is not None:
@@ -267,20 +251,14 @@ def _assess_realtime(situation: Situation, a: Assessment) -> None:
     if page_bound and (bound is None or bound.source not in page_bound):
         a.fact(f"{page_bound}.")
 
-    a.favour("sse", 3)
-    a.favour("websocket", 2)
-    a.favour("polling", 1)
-    a.favour("hosted-realtime", 1)
-
-    two_way = situation.ids(TWO_WAY)
-    a.support(situation.first(TWO_WAY))
+    two_way = grounds(situation, a, TWO_WAY)
     if two_way:
         a.favour(
             "websocket",
             4,
-            f"{join_ids(two_way)} {agree(two_way, 'needs', 'need')} messages in both directions, which WebSockets carry on one connection.",
+            f"{subject(two_way, 'needs', 'need')} messages in both directions, which WebSockets carry on one connection.",
         )
-        a.penalise("sse", 2, f"One-way only, while {join_ids(two_way)} {agree(two_way, 'needs', 'need')} messages from the browser too.")
+        a.penalise("sse", 2, f"One-way only, while {subject(two_way, 'needs', 'need')} messages from the browser too.")
     else:
         a.favour(
             "sse",
@@ -353,14 +331,14 @@ def _assess_realtime(situation: Situation, a: Assessment) -> None:
             1,
             f"Event payloads may carry personal data ({join_ids(private)}) through a third party; needs a data processing agreement.",
         )
-    restricted = [s for s in situation.hits(AUTHORIZATION) if REALTIME.search(s.text) or NOTIFY.search(s.text)]
+    restricted = pushed_under_access_rules(situation)
     if restricted:
         a.support(restricted[0])
         a.note(
             f"{restricted[0].source} limits who may receive what (“{restricted[0].text}”), so events are filtered "
             "per subscriber whichever transport carries them."
         )
-    if a.cite(situation.cite(r"endpoints?[^.]{0,30}authenticat", r"authenticat\w*[^.]{0,40}(?:endpoints?|requests?)")):
+    if a.cite(situation.cite(*AUTHENTICATED_ENDPOINTS_RULE)):
         a.favour(
             "sse",
             0,
@@ -375,6 +353,7 @@ REALTIME_TRANSPORT = Topic(
     trigger=matches(REALTIME),
     assess=_assess_realtime,
     about=rx(REALTIME.pattern, r"\bpush", r"\bstream", r"\bsockets?\b", r"\bpolling\b", r"\bbrowsers?\b"),
+    prior={"sse": 3, "websocket": 2, "polling": 1, "hosted-realtime": 1},
     names={
         "sse": rx(r"\bserver[- ]sent events\b", r"\bSSE\b", r"\bEventSource\b"),
         "websocket": rx(r"\bweb ?sockets?\b", r"\bsocket\.io\b"),
@@ -394,13 +373,7 @@ REALTIME_TRANSPORT = Topic(
 
 def _assess_api(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(CLIENT_API)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'describes', 'describe')} clients beyond the feature's own pages.")
-    a.favour(
-        "rest-openapi",
-        2,
-        "REST with an OpenAPI document is what outside clients expect, keeps HTTP caching, and the document "
-        "doubles as the contract for tests and generated clients.",
-    )
+    a.fact(f"{subject(ids, 'describes', 'describe')} clients beyond the feature's own pages.")
     if situation.says(rx(r"\bmobile\b")) and situation.says(rx(r"\bnested\b", r"\baggregat\w+", r"\bone (?:request|round trip)\b")):
         a.favour("graphql", 2, "Mobile screens that combine nested data load in one round trip with GraphQL.")
     if situation.says(rx(r"\bGraphQL\b")):
@@ -424,6 +397,11 @@ API_STYLE = Topic(
     assess=_assess_api,
     impact=Impact.MEDIUM,
     about=CLIENT_API,
+    prior={"rest-openapi": 2},
+    reasons={
+        "rest-openapi": "REST with an OpenAPI document is what outside clients expect, keeps HTTP caching, and the "
+        "document doubles as the contract for tests and generated clients.",
+    },
     names={
         "rest-openapi": rx(r"\bREST(?:ful)?\b", r"\bOpenAPI\b"),
         "graphql": rx(r"\bGraphQL\b"),

@@ -28,6 +28,8 @@ class Topic:
     requirement, a clarification answer or the user's technical context naming exactly one
     option settles the topic); `stack_names` do the same for dependency, database and service
     names of the repository's stack. `about` says which sentences speak of this topic at all.
+    `prior` gives the score each option starts from before the spec's particulars are weighed,
+    and `reasons` why an option is the usual choice (the reasoning when it is recommended).
     """
 
     key: str
@@ -39,10 +41,13 @@ class Topic:
     about: re.Pattern[str] | None = None
     names: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
     stack_names: Mapping[str, re.Pattern[str]] = field(default_factory=dict)
+    prior: Mapping[str, float] = field(default_factory=dict)
+    reasons: Mapping[str, str] = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        unknown = (set(self.names) | set(self.stack_names)) - set(self.prose.options)
+        named = set(self.names) | set(self.stack_names) | set(self.prior) | set(self.reasons)
+        unknown = named - set(self.prose.options)
         if unknown:
             raise ValueError(f"topic {self.key} names unknown options: {sorted(unknown)}")
 
@@ -61,10 +66,10 @@ class Assessment:
     def __init__(self, topic: Topic) -> None:
         ids = topic.option_ids
         self.topic = topic
-        self.scores: dict[str, float] = dict.fromkeys(ids, 0.0)
+        self.scores: dict[str, float] = {i: float(topic.prior.get(i, 0.0)) for i in ids}
         self.pros: dict[str, list[str]] = {i: [] for i in ids}
         self.cons: dict[str, list[str]] = {i: [] for i in ids}
-        self.notes: dict[str, list[str]] = {i: [] for i in ids}
+        self.notes: dict[str, list[str]] = {i: [topic.reasons[i]] if i in topic.reasons else [] for i in ids}
         self.blocked: dict[str, str] = {}
         self.contradicted: dict[str, str] = {}
         self.dropped: list[str] = []

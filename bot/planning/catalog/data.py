@@ -4,9 +4,10 @@ and simultaneous changes to one record."""
 from __future__ import annotations
 
 from bot.planning.catalog.core import Assessment, Topic
-from bot.planning.catalog.facts import agree, join_ids, longest_retention
-from bot.planning.catalog.figures import figure
+from bot.planning.catalog.facts import join_ids, longest_retention, subject
+from bot.planning.catalog.figures import YEAR_DAYS, figure
 from bot.planning.catalog.prose import load_prose
+from bot.planning.catalog.scoring import stateful_entities
 from bot.planning.catalog.signals import any_of, figure as figure_signal, matches, rx
 from bot.planning.catalog.situation import Situation
 from bot.planning.catalog.vocabulary import (
@@ -23,7 +24,6 @@ from bot.planning.decisions import Category, Impact
 from bot.planning.spec import MetricKind
 
 PROSE = load_prose(Category.DATA)
-YEAR_DAYS = 365
 
 # --- retention and archival --------------------------------------------------------------------
 
@@ -37,16 +37,8 @@ def _assess_retention(situation: Situation, a: Assessment) -> None:
     else:
         fact = f"{join_ids(situation.ids(KEEP_FOR))} set how long data is kept"
     if legal:
-        fact += f", and {join_ids(legal)} {agree(legal, 'ties', 'tie')} retention to legal or audit duties"
+        fact += f", and {subject(legal, 'ties', 'tie')} retention to legal or audit duties"
     a.fact(fact + ".")
-    a.favour(
-        "primary-with-purge",
-        2,
-        "Keeping data where it is, in time-based partitions with a scheduled purge at the end of the period, is the "
-        "simplest way to keep it queryable and to delete it on time.",
-    )
-    a.favour("tiered-archive", 1.5)
-    a.favour("immutable-archive", 0.5)
     if kept is not None and kept.metric.value >= 3 * YEAR_DAYS:
         a.favour(
             "tiered-archive",
@@ -84,6 +76,11 @@ DATA_RETENTION_ARCHIVAL = Topic(
     trigger=any_of(figure_signal(MetricKind.RETENTION, lambda v: v > 0), matches(KEEP_FOR)),
     assess=_assess_retention,
     about=rx(r"\bretain\w*", r"\bretention\b", r"\barchiv\w+", r"\bkeep\b", r"\bkept\b", r"\bpurg\w+"),
+    prior={"primary-with-purge": 2, "tiered-archive": 1.5, "immutable-archive": 0.5},
+    reasons={
+        "primary-with-purge": "Keeping data where it is, in time-based partitions with a scheduled purge at the end of "
+        "the period, is the simplest way to keep it queryable and to delete it on time.",
+    },
     names={
         "primary-with-purge": rx(r"\bpartition\w* by (?:month|date|time|year)\b"),
         "tiered-archive": rx(r"\bGlacier\b", r"\bcold (?:storage|tier)\b", r"\barchive tier\b"),
@@ -102,10 +99,10 @@ def _assess_erasure(situation: Situation, a: Assessment) -> None:
     legal = situation.ids(LEGAL_RETENTION)
     kept = longest_retention(situation)
     a.support(situation.first(LEGAL_RETENTION), kept)
-    fact = f"{join_ids(erasure)} {agree(erasure, 'lets', 'let')} people have their personal data erased"
+    fact = f"{subject(erasure, 'lets', 'let')} people have their personal data erased"
     if legal or kept is not None:
-        duties = join_ids(legal + ([kept.source] if kept is not None else []))
-        fact += f", while {duties} {agree(legal + ([kept.source] if kept is not None else []), 'requires', 'require')} records to be kept"
+        duties = legal + ([kept.source] if kept is not None else [])
+        fact += f", while {subject(duties, 'requires', 'require')} records to be kept"
         if kept is not None:
             fact += f" ({figure(kept.metric)})"
     a.fact(fact + ".")
@@ -114,13 +111,6 @@ def _assess_erasure(situation: Situation, a: Assessment) -> None:
             a.fact(
                 f"{question.location} still asks “{question.question}”, so the design must hold whichever fields turn out to be retained."
             )
-    a.favour(
-        "delete-and-anonymise",
-        2,
-        "Deleting personal data and anonymising what must stay is the most direct way to honour a request, and easy to verify.",
-    )
-    a.favour("pseudonymise", 2)
-    a.favour("crypto-shredding", 0.5)
     if legal or kept is not None:
         a.favour(
             "pseudonymise",
@@ -157,6 +147,11 @@ DATA_ERASURE_VS_RETENTION = Topic(
     assess=_assess_erasure,
     impact=Impact.MEDIUM,
     about=rx(ERASURE.pattern, r"\bpersonal data\b", r"\bretain\w*", r"\bretention\b"),
+    prior={"delete-and-anonymise": 2, "pseudonymise": 2, "crypto-shredding": 0.5},
+    reasons={
+        "delete-and-anonymise": "Deleting personal data and anonymising what must stay is the most direct way to "
+        "honour a request, and easy to verify.",
+    },
     names={
         "delete-and-anonymise": rx(r"\bhard[- ]delet\w+", r"\banonymi[sz]\w+"),
         "pseudonymise": rx(r"\bpseudonymi[sz]\w+"),
@@ -175,11 +170,7 @@ def _assess_concurrency(situation: Situation, a: Assessment) -> None:
     first = situation.first(CONCURRENT_EDITS)
     if first is not None:
         a.fact(f"{first.source} expects simultaneous changes: “{first.text}”")
-    a.favour("optimistic-locking", 2)
-    a.favour("pessimistic-locking", 1)
-    a.favour("last-write-wins", 0.5)
-    stateful = [e.name for e in situation.spec.entities if any(attr.values for attr in e.attributes)]
-    if situation.says(_TRANSITIONS) or stateful:
+    if situation.says(_TRANSITIONS) or stateful_entities(situation):
         a.favour(
             "optimistic-locking",
             2,
@@ -205,6 +196,7 @@ CONCURRENT_UPDATES = Topic(
     assess=_assess_concurrency,
     impact=Impact.LOW,
     about=rx(CONCURRENT_EDITS.pattern, r"\block(?:s|ing)?\b", r"\bconcurren\w+", r"\boptimistic\b", r"\bpessimistic\b"),
+    prior={"optimistic-locking": 2, "pessimistic-locking": 1, "last-write-wins": 0.5},
     names={
         "optimistic-locking": rx(r"\boptimistic (?:locking|concurrency)\b", r"\bETags?\b", r"\bIf-Match\b"),
         "pessimistic-locking": rx(r"\bpessimistic lock\w*", r"\bFOR UPDATE\b"),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.planning.catalog.core import Assessment, Topic
-from bot.planning.catalog.facts import agree, availability, described, join_ids, regions, scale
+from bot.planning.catalog.facts import availability, described, join_ids, regions, scale, subject
 from bot.planning.catalog.figures import count, figure
-from bot.planning.catalog.gates import SERVICE
+from bot.planning.catalog.gates import SERVICE, STATED_LOAD
 from bot.planning.catalog.prose import load_prose
 from bot.planning.catalog.signals import any_of, figure as figure_signal, matches, rx, when
 from bot.planning.catalog.situation import Situation
@@ -37,9 +37,7 @@ _PLATFORM_WORDS = rx(
     r"\bcontainers?\b",
 )
 _OPERATIONAL_WEIGHT = any_of(
-    figure_signal(MetricKind.CONCURRENCY, lambda v: v > 0),
-    figure_signal(MetricKind.AVAILABILITY, lambda v: v > 0),
-    figure_signal(MetricKind.THROUGHPUT, lambda v: v > 0),
+    STATED_LOAD,
     matches(REALTIME),
     matches(SCHEDULED),
     matches(ASYNC_WORK),
@@ -64,14 +62,6 @@ def _assess_platform(situation: Situation, a: Assessment) -> None:
         workloads.append(f"a {figure(up.metric)} availability target ({up.source})")
     if workloads:
         a.fact(f"The platform must carry {join_ids(workloads)}.")
-    a.favour(
-        "containers",
-        2,
-        "Long-running containers host web processes, workers and open connections alike, and the same image runs "
-        "locally, in CI and in production.",
-    )
-    a.favour("paas", 2)
-    a.favour("serverless", 1)
     if live:
         a.penalise("serverless", 4, f"The live updates of {join_ids(live)} need open connections that functions cannot hold.")
         a.penalise(
@@ -87,7 +77,7 @@ def _assess_platform(situation: Situation, a: Assessment) -> None:
         a.penalise("serverless", 1, f"Cold starts threaten the {described(bound)} bound.")
     bursty = situation.ids(BURSTY)
     if bursty and not live:
-        a.favour("serverless", 2, f"{join_ids(bursty)} {agree(bursty, 'describes', 'describe')} bursts that scale-to-zero functions absorb cheaply.")
+        a.favour("serverless", 2, f"{subject(bursty, 'describes', 'describe')} bursts that scale-to-zero functions absorb cheaply.")
     if up is not None and up.metric.value >= 99.9 and users is not None and users.metric.value >= 1000:
         a.favour(
             "containers",
@@ -113,6 +103,11 @@ DEPLOYMENT_PLATFORM = Topic(
     assess=_assess_platform,
     impact=Impact.HIGH,
     about=rx(_PLATFORM_WORDS.pattern, r"\bplatform\b", r"\binfrastructure\b", r"\bcluster\b", r"\bruns? on\b"),
+    prior={"containers": 2, "paas": 2, "serverless": 1},
+    reasons={
+        "containers": "Long-running containers host web processes, workers and open connections alike, and the same "
+        "image runs locally, in CI and in production.",
+    },
     names={
         "containers": rx(r"\bKubernetes\b", r"\bk8s\b", r"\bECS\b", r"\bCloud Run\b", r"\bEKS\b|\bGKE\b|\bAKS\b", r"\bNomad\b"),
         "serverless": rx(r"\bserverless\b", r"\bLambda\b", r"\bCloud Functions\b", r"\bAzure Functions\b"),
@@ -136,19 +131,6 @@ def _assess_regions(situation: Situation, a: Assessment) -> None:
         a.fact(f"{spread.source} spreads the service over {count(spread.metric.value)} regions: “{spread.sentence}”")
     elif words:
         a.fact(f"{words[0].source} spans more than one geography: “{words[0].text}”")
-    a.favour(
-        "single-region",
-        2,
-        "One region with a CDN for static assets and backups copied to a second region keeps one primary and no "
-        "replication conflicts.",
-    )
-    a.favour(
-        "primary-with-read-regions",
-        1.5,
-        "A primary region for writes, with the application, read replicas and open connections in each other region, "
-        "puts every user close to a server while keeping a single writer.",
-    )
-    a.favour("active-active", 0.5)
     required = hosting or (spread is not None and spread.metric.value >= 3)
     if required:
         where = hosting[0].source if hosting else spread.source
@@ -188,6 +170,13 @@ MULTI_REGION_TOPIC = Topic(
     assess=_assess_regions,
     impact=Impact.HIGH,
     about=rx(r"\bregions?\b", r"\bgeo\w*", r"\bresidency\b", r"\bfailover\b"),
+    prior={"single-region": 2, "primary-with-read-regions": 1.5, "active-active": 0.5},
+    reasons={
+        "single-region": "One region with a CDN for static assets and backups copied to a second region keeps one "
+        "primary and no replication conflicts.",
+        "primary-with-read-regions": "A primary region for writes, with the application, read replicas and open "
+        "connections in each other region, puts every user close to a server while keeping a single writer.",
+    },
     names={
         "single-region": rx(r"\bsingle region\b", r"\bone region\b"),
         "primary-with-read-regions": rx(r"\bread replicas? in\b", r"\bprimary region\b"),

@@ -33,6 +33,11 @@ def agree(ids: list[str], one: str, many: str) -> str:
     return one if len(set(ids)) == 1 else many
 
 
+def subject(ids: list[str], one: str, many: str) -> str:
+    """`ids` as the subject of a verb, in its form `one` or `many`: `FR-001 asks`, `FR-001 and US4 ask`."""
+    return f"{join_ids(ids)} {agree(ids, one, many)}"
+
+
 def latency(ref: MetricRef) -> str:
     """`300 ms for 95% of requests` or `300 ms`."""
     metric = ref.metric

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from bot.planning.spec import Metric, MetricKind
 
-_MB = 1024 * 1024
+MB = 1024 * 1024
+YEAR_DAYS = 365
 
 
 def _number(value: float) -> str:
@@ -30,15 +31,15 @@ def _duration(ms: float) -> str:
 
 
 def _size(size: float) -> str:
-    for unit, factor in (("GB", 1024 * _MB), ("MB", _MB), ("KB", 1024)):
+    for unit, factor in (("GB", 1024 * MB), ("MB", MB), ("KB", 1024)):
         if size >= factor:
             return f"{_number(round(size / factor, 1))} {unit}"
     return f"{_number(size)} bytes"
 
 
 def _days(days: float) -> str:
-    if days >= 365 and round(days / 365, 1).is_integer():
-        years = int(round(days / 365))
+    if days >= YEAR_DAYS and round(days / YEAR_DAYS, 1).is_integer():
+        years = int(round(days / YEAR_DAYS))
         return f"{years} year{'s' if years != 1 else ''}"
     if days >= 30 and days % 30 == 0:
         months = int(days // 30)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 
 from bot.planning.catalog.core import Assessment, Topic
-from bot.planning.catalog.facts import agree, join_ids, population
+from bot.planning.catalog.facts import join_ids, population, subject
 from bot.planning.catalog.figures import count
+from bot.planning.catalog.gates import outgoing_messages
 from bot.planning.catalog.prose import load_prose
+from bot.planning.catalog.scoring import favour_running, grounds
 from bot.planning.catalog.signals import matches, rx
 from bot.planning.catalog.situation import Situation
 from bot.planning.catalog.vocabulary import (
@@ -23,9 +25,8 @@ from bot.planning.catalog.vocabulary import (
     PERSONAL_DATA,
     PREFERENCES,
     SCHEDULED,
-    SERVER_CHANNELS,
 )
-from bot.planning.decisions import Category, Evidence, Impact
+from bot.planning.decisions import Category, Impact
 
 PROSE = load_prose(Category.INTEGRATION)
 
@@ -41,26 +42,17 @@ def _assess_delivery(situation: Situation, a: Assessment) -> None:
     once = situation.ids(EXACTLY_ONCE)
     failing = [s for s in situation.hits(FAILS_MIDWAY) if _EXTERNAL.search(s.text) or s.source == "Edge case"]
     fail_ids = [s.source for s in failing]
-    a.fact(f"{join_ids(ids)} {agree(ids, 'sends', 'send')} records to a system the feature does not control.")
+    a.fact(f"{subject(ids, 'sends', 'send')} records to a system the feature does not control.")
     a.support(situation.first(EXACTLY_ONCE), *failing[:1])
     if once:
-        a.fact(f"{join_ids(once)} {agree(once, 'allows', 'allow')} no duplicate and no loss.")
+        a.fact(f"{subject(once, 'allows', 'allow')} no duplicate and no loss.")
     if failing:
-        a.fact(f"{join_ids(fail_ids)} {agree(fail_ids, 'expects', 'expect')} the other side to fail mid-way: “{failing[0].text}”")
-
-    a.favour(
-        "outbox-idempotent",
-        3,
-        "A transactional outbox commits each delivery with the change that causes it, and a stable idempotency key "
-        "per record makes a retry after a timeout harmless, so records are neither lost nor sent twice.",
-    )
-    a.favour("synchronous-call", 1)
-    a.favour("batch-reconciliation", 2)
+        a.fact(f"{subject(fail_ids, 'expects', 'expect')} the other side to fail mid-way: “{failing[0].text}”")
     if once:
         a.penalise(
             "synchronous-call",
             3,
-            f"A retry after a timeout, when the other side already acted, duplicates a record, which {join_ids(once)} {agree(once, 'forbids', 'forbid')}.",
+            f"A retry after a timeout, when the other side already acted, duplicates a record, which {subject(once, 'forbids', 'forbid')}.",
         )
         a.favour("outbox-idempotent", 2)
         a.favour("batch-reconciliation", 1)
@@ -74,7 +66,7 @@ def _assess_delivery(situation: Situation, a: Assessment) -> None:
         a.favour(
             "outbox-idempotent",
             1,
-            pro=f"Keeps retrying through the outage {join_ids(fail_ids)} {agree(fail_ids, 'describes', 'describe')} and shows records as pending meanwhile.",
+            pro=f"Keeps retrying through the outage {subject(fail_ids, 'describes', 'describe')} and shows records as pending meanwhile.",
         )
         a.at_least(Impact.HIGH)
     scheduled = [s for s in situation.hits(SCHEDULED) if s.source in ids or EXTERNAL_WRITE.search(s.text)]
@@ -109,6 +101,12 @@ EXTERNAL_API_DELIVERY = Topic(
     trigger=matches(EXTERNAL_WRITE),
     assess=_assess_delivery,
     about=rx(EXTERNAL_TARGET, r"\bdeliver\w*", r"\bexport\w*", r"\bidempoten\w*", r"\boutbox\b"),
+    prior={"outbox-idempotent": 3, "synchronous-call": 1, "batch-reconciliation": 2},
+    reasons={
+        "outbox-idempotent": "A transactional outbox commits each delivery with the change that causes it, and a "
+        "stable idempotency key per record makes a retry after a timeout harmless, so records are neither lost nor "
+        "sent twice.",
+    },
     names={
         "outbox-idempotent": rx(r"\boutbox\b", r"\bidempotency keys?\b"),
         "synchronous-call": rx(r"\bsynchronous(?:ly)? call\w*\b", r"\bcalled inline\b"),
@@ -133,25 +131,20 @@ _MAIL_OR_CHAT_LIBRARIES = rx(
 )
 
 
-def _channel_sentences(situation: Situation) -> list[Evidence]:
-    return [s.evidence() for s in situation.hits(NOTIFY) if SERVER_CHANNELS.search(s.text)]
-
-
 def _assess_notifications(situation: Situation, a: Assessment) -> None:
-    evidence = _channel_sentences(situation)
+    evidence = outgoing_messages(situation)
     ids = [e.source for e in evidence]
     text = " ".join(e.quote for e in evidence)
     channels = [name for name, pattern in _CHANNEL_NAMES if pattern.search(text)]
-    a.fact(f"{join_ids(ids)} {agree(ids, 'notifies', 'notify')} people by {join_ids(channels) or 'several channels'}.")
+    a.fact(f"{subject(ids, 'notifies', 'notify')} people by {join_ids(channels) or 'several channels'}.")
+    # The reason for the usual choice counts the channels, so it is given here, not in the topic's reasons.
     a.favour(
         "direct-adapters",
-        2,
+        0,
         f"With {len(channels) or 'a few'} channel{'s' if len(channels) != 1 else ''}, one notifier interface with an "
         "adapter per channel stays small, keeps recipient data in-house and sends from the same background jobs "
         "as the rest of the feature.",
     )
-    a.favour("notification-platform", 1)
-    a.favour("self-hosted-notification-service", 0.5)
     if len(channels) >= 3:
         a.favour(
             "notification-platform",
@@ -161,13 +154,12 @@ def _assess_notifications(situation: Situation, a: Assessment) -> None:
         )
         a.favour("self-hosted-notification-service", 0.5)
         a.at_least(Impact.MEDIUM)
-    preferences = situation.ids(PREFERENCES)
-    a.support(situation.first(PREFERENCES))
+    preferences = grounds(situation, a, PREFERENCES)
     if preferences:
         a.favour(
             "notification-platform",
             1,
-            f"{join_ids(preferences)} {agree(preferences, 'asks', 'ask')} for per-person notification choices, which platforms provide as a preference centre.",
+            f"{subject(preferences, 'asks', 'ask')} for per-person notification choices, which platforms provide as a preference centre.",
             pro=f"Preference centre for {join_ids(preferences)} included.",
         )
         a.favour("self-hosted-notification-service", 0.5)
@@ -179,9 +171,7 @@ def _assess_notifications(situation: Situation, a: Assessment) -> None:
             1,
             f"Recipients and message contents, personal data under {join_ids(private)}, pass through a third party.",
         )
-    library = situation.stack_match(_MAIL_OR_CHAT_LIBRARIES)
-    if library is not None:
-        a.favour("direct-adapters", 1, pro=f"{library[0]} is already in the stack ({library[1]}).")
+    favour_running(situation, a, _MAIL_OR_CHAT_LIBRARIES, "direct-adapters", 1)
     if len(channels) <= 1 and not preferences:
         a.impact = Impact.LOW
 
@@ -190,9 +180,10 @@ NOTIFICATION_CHANNELS = Topic(
     key="notification-channels",
     category=Category.INTEGRATION,
     prose=PROSE["notification-channels"],
-    trigger=_channel_sentences,
+    trigger=outgoing_messages,
     assess=_assess_notifications,
     about=NOTIFY,
+    prior={"direct-adapters": 2, "notification-platform": 1, "self-hosted-notification-service": 0.5},
     names={
         "notification-platform": rx(r"\bCourier\b", r"\bKnock\b", r"\bNovu Cloud\b", r"\bOneSignal\b"),
         "self-hosted-notification-service": rx(r"\bself-hosted Novu\b", r"\bNovu\b(?! Cloud)"),
@@ -214,10 +205,7 @@ _FINANCE_SYSTEM = rx(r"\b(?:accounting|finance|financial|ERP|ledger|bookkeeping|
 
 def _assess_rates(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(CURRENCY)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'converts', 'convert')} amounts between currencies.")
-    a.favour("daily-rate-table", 2, "Rates imported daily into a table make every conversion reproducible later, with no call on the request path.")
-    a.favour("live-rate-api", 1)
-    a.favour("rates-from-finance-system", 0.5)
+    a.fact(f"{subject(ids, 'converts', 'convert')} amounts between currencies.")
     dated = situation.first(_DATED_RATE)
     a.support(dated)
     if dated is not None:
@@ -255,6 +243,11 @@ EXCHANGE_RATE_SOURCE = Topic(
     trigger=matches(CURRENCY),
     assess=_assess_rates,
     about=rx(r"\brates?\b", r"\bcurrenc(?:y|ies)\b"),
+    prior={"daily-rate-table": 2, "live-rate-api": 1, "rates-from-finance-system": 0.5},
+    reasons={
+        "daily-rate-table": "Rates imported daily into a table make every conversion reproducible later, with no call "
+        "on the request path.",
+    },
     names={
         "daily-rate-table": rx(r"\bECB\b", r"\bEuropean Central Bank\b", r"\breference rates?\b"),
         "live-rate-api": rx(r"\bOpen Exchange Rates\b", r"\bOANDA\b", r"\bFixer\b", r"\bCurrencyLayer\b"),
@@ -273,10 +266,7 @@ _REPORTING_LINE = rx(r"\bmanagers?\b", r"\breporting lines?\b", r"\bdirect repor
 
 def _assess_directory(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(DIRECTORY)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'relies', 'rely')} on the organisation's directory for people and reporting lines.")
-    a.favour("scim-provisioning", 1.5)
-    a.favour("scheduled-pull", 2, "A scheduled pull is simple to build and test and needs no inbound endpoint.")
-    a.favour("login-claims", 1)
+    a.fact(f"{subject(ids, 'relies', 'rely')} on the organisation's directory for people and reporting lines.")
     scim = situation.first(_SCIM)
     a.support(scim, situation.first(LEAVERS))
     if scim is not None:
@@ -317,6 +307,8 @@ DIRECTORY_SYNC = Topic(
     trigger=matches(DIRECTORY),
     assess=_assess_directory,
     about=rx(DIRECTORY.pattern, r"\bsync\w*", r"\bprovision\w*", r"\bclaims?\b"),
+    prior={"scim-provisioning": 1.5, "scheduled-pull": 2, "login-claims": 1},
+    reasons={"scheduled-pull": "A scheduled pull is simple to build and test and needs no inbound endpoint."},
     names={
         "scim-provisioning": rx(r"\bSCIM (?:provisioning|push)\b", r"\bpushes? (?:users|changes) (?:via|over|through) SCIM\b"),
         "scheduled-pull": rx(r"\bLDAP (?:sync|import)\b", r"\b(?:nightly|hourly|daily) (?:directory )?(?:sync|import)\b"),

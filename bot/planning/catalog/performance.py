@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from bot.planning.catalog.core import Assessment, Topic
-from bot.planning.catalog.facts import latency, HIGH_CONCURRENCY, LATENCY_BOUND_MS, agree, described, join_ids, largest_file, latency_at_scale, scale
-from bot.planning.catalog.figures import count, figure
+from bot.planning.catalog.facts import (
+    HIGH_CONCURRENCY,
+    LATENCY_BOUND_MS,
+    described,
+    join_ids,
+    largest_file,
+    latency,
+    latency_at_scale,
+    scale,
+    subject,
+)
+from bot.planning.catalog.figures import MB, count, figure
 from bot.planning.catalog.gates import SERVICE
 from bot.planning.catalog.prose import load_prose
+from bot.planning.catalog.scoring import REDIS, favour_running
 from bot.planning.catalog.signals import all_of, any_of, figure as figure_signal, matches, rx, when
 from bot.planning.catalog.situation import Situation
 from bot.planning.catalog.vocabulary import FILES, REALTIME
@@ -14,7 +25,6 @@ from bot.planning.decisions import Category, Evidence, Impact
 from bot.planning.spec import MetricKind
 
 PROSE = load_prose(Category.PERFORMANCE)
-MB = 1024 * 1024
 
 # --- caching -----------------------------------------------------------------------------------
 
@@ -37,14 +47,6 @@ def _assess_caching(situation: Situation, a: Assessment) -> None:
     summary = latency_at_scale(situation)
     if summary:
         a.fact(f"{summary}.")
-    a.favour(
-        "no-app-cache",
-        2,
-        "Indexes, lean queries and HTTP caching usually meet a bound like this for request-response pages; a load "
-        "test at the target concurrency shows whether any read path needs more, and nothing has to be invalidated meanwhile.",
-    )
-    a.favour("shared-cache", 1.5)
-    a.favour("in-process-cache", 1)
     bound = situation.lowest(MetricKind.LATENCY)
     users = scale(situation)
     a.support(bound, users)
@@ -60,9 +62,7 @@ def _assess_caching(situation: Situation, a: Assessment) -> None:
     if live:
         a.penalise("shared-cache", 0.5, f"Data shown live ({join_ids(live)}) must be invalidated on every change or it shows stale.")
         a.penalise("in-process-cache", 1, f"Data shown live ({join_ids(live)}) goes stale on the instances that did not see the change.")
-    redis = situation.stack_match(rx(r"^redis$", r"^valkey$", r"\bredis\b"))
-    if redis is not None:
-        a.favour("shared-cache", 1, pro=f"{redis[0]} is already in the stack ({redis[1]}).")
+    favour_running(situation, a, REDIS, "shared-cache", 1)
     if a.cite(situation.cite(r"caches? may", r"\bcach\w+")):
         a.note("The constitution allows caches to hold copies but not to be authoritative, so every cached value must be rebuildable from the database.")
     if bound is not None:
@@ -79,6 +79,12 @@ CACHING_STRATEGY = Topic(
     trigger=any_of(_tight_under_load, when(SERVICE, matches(_CACHE_WORDS))),
     assess=_assess_caching,
     about=_CACHE_WORDS,
+    prior={"no-app-cache": 2, "shared-cache": 1.5, "in-process-cache": 1},
+    reasons={
+        "no-app-cache": "Indexes, lean queries and HTTP caching usually meet a bound like this for request-response "
+        "pages; a load test at the target concurrency shows whether any read path needs more, and nothing has to be "
+        "invalidated meanwhile.",
+    },
     names={
         "shared-cache": rx(r"\bRedis\b", r"\bMemcached\b", r"\bValkey\b"),
         "in-process-cache": rx(r"\bin-(?:process|memory) cach\w+", r"\blru_cache\b"),
@@ -93,14 +99,6 @@ def _assess_upload(situation: Situation, a: Assessment) -> None:
     size = largest_file(situation)
     if size is not None:
         a.fact(f"Uploads reach {described(size)}.")
-    a.favour(
-        "presigned-direct",
-        2,
-        "Pre-signed direct uploads keep file bytes off the application servers, and the signed policy enforces the "
-        "size limit at the storage itself.",
-    )
-    a.favour("streamed-through-api", 1.5)
-    a.favour("resumable-upload", 0.5)
     if size is not None and size.metric.value >= 100 * MB:
         a.favour("resumable-upload", 2, f"Uploads of {described(size)} need to survive dropped connections.")
     elif size is not None and size.metric.value >= 10 * MB:
@@ -111,7 +109,7 @@ def _assess_upload(situation: Situation, a: Assessment) -> None:
         )
     mobile = situation.ids(rx(r"\bmobile\b", r"\bphones?\b", r"\bphotograph\w*", r"\bon the go\b", r"\bslow connections?\b"))
     if mobile:
-        a.favour("resumable-upload", 1, pro=f"Handles the flaky mobile connections {join_ids(mobile)} {agree(mobile, 'implies', 'imply')}.")
+        a.favour("resumable-upload", 1, pro=f"Handles the flaky mobile connections {subject(mobile, 'implies', 'imply')}.")
     if situation.leaning("file-storage") in ("database-blobs", "mounted-volume"):
         a.note("Direct uploads need an object store; with the storage leaning elsewhere, the upload streams through the API.")
     if size is not None and size.metric.value >= 50 * MB:
@@ -126,6 +124,11 @@ UPLOAD_PATH = Topic(
     assess=_assess_upload,
     impact=Impact.LOW,
     about=rx(r"\buploads?\b", r"\bfiles?\b"),
+    prior={"presigned-direct": 2, "streamed-through-api": 1.5, "resumable-upload": 0.5},
+    reasons={
+        "presigned-direct": "Pre-signed direct uploads keep file bytes off the application servers, and the signed "
+        "policy enforces the size limit at the storage itself.",
+    },
     names={
         "presigned-direct": rx(r"\bpre-?signed (?:URLs?|uploads?)\b", r"\bdirect(?:ly)? (?:upload\w*)? ?to (?:the )?(?:bucket|object storage|S3)\b"),
         "resumable-upload": rx(r"\btus\b", r"\bresumable uploads?\b", r"\bchunked uploads?\b"),

@@ -4,10 +4,11 @@ real-time events fan out across instances and regions."""
 from __future__ import annotations
 
 from bot.planning.catalog.core import Assessment, Topic
-from bot.planning.catalog.facts import agree, availability, described, join_ids, latency_at_scale, regions, scale
+from bot.planning.catalog.facts import availability, described, join_ids, latency_at_scale, regions, scale, subject
 from bot.planning.catalog.figures import count, figure
 from bot.planning.catalog.gates import SERVICE
 from bot.planning.catalog.prose import load_prose
+from bot.planning.catalog.scoring import REDIS, favour_running
 from bot.planning.catalog.signals import any_of, figure as figure_signal, matches, rx, when
 from bot.planning.catalog.situation import Situation
 from bot.planning.catalog.vocabulary import BURSTY, MULTI_REGION, PERSONAL_DATA, REALTIME
@@ -47,14 +48,6 @@ def _assess_scaling(situation: Situation, a: Assessment) -> None:
             f"{up.source} sets {figure(up.metric)} availability, about {count(round(downtime_minutes(up.metric.value)))} "
             "minutes of downtime per 30 days."
         )
-    a.favour("vertical", 1.5)
-    a.favour(
-        "fixed-replicas",
-        2,
-        "Two or more stateless instances behind a load balancer survive the loss of one, deploy without downtime, "
-        "and are sized once for the stated peak.",
-    )
-    a.favour("autoscaling", 1.5)
     if up is not None and up.metric.value >= 99.9:
         a.penalise(
             "vertical",
@@ -71,7 +64,7 @@ def _assess_scaling(situation: Situation, a: Assessment) -> None:
         a.favour("autoscaling", 1, pro=f"Follows the load of up to {count(users.metric.value)} people ({users.source}).")
     bursty = situation.ids(BURSTY)
     if bursty:
-        a.favour("autoscaling", 2, f"{join_ids(bursty)} {agree(bursty, 'describes', 'describe')} peaks, which autoscaling follows without paying for them all day.")
+        a.favour("autoscaling", 2, f"{subject(bursty, 'describes', 'describe')} peaks, which autoscaling follows without paying for them all day.")
     if situation.says(REALTIME):
         a.penalise("autoscaling", 0.5, "Scaling in must drain open real-time connections gracefully.")
 
@@ -83,6 +76,11 @@ HORIZONTAL_SCALING = Topic(
     trigger=when(SERVICE, _LOAD),
     assess=_assess_scaling,
     about=rx(r"\bscal\w+", r"\binstances?\b", r"\breplicas?\b", r"\bautoscal\w+"),
+    prior={"vertical": 1.5, "fixed-replicas": 2, "autoscaling": 1.5},
+    reasons={
+        "fixed-replicas": "Two or more stateless instances behind a load balancer survive the loss of one, deploy "
+        "without downtime, and are sized once for the stated peak.",
+    },
     names={
         "autoscaling": rx(r"\bautoscal\w+", r"\bauto-scal\w+", r"\bHPA\b"),
     },
@@ -124,21 +122,13 @@ def _assess_fanout(situation: Situation, a: Assessment) -> None:
     if spread is not None and spread.metric.value >= 2:
         reasons.append(f"{count(spread.metric.value)} regions ({spread.source})")
     because = f"; with {join_ids(reasons)}, more than one instance will hold the connections" if reasons else ""
-    a.fact(f"{join_ids(live)} {agree(live, 'pushes', 'push')} changes to open pages{because}.")
+    a.fact(f"{subject(live, 'pushes', 'push')} changes to open pages{because}.")
     if situation.leaning("realtime-transport") == "hosted-realtime":
         a.favour(
             "hosted-pubsub",
             5,
             "The hosted realtime service leaned to for delivery already fans events out to every browser, so nothing else is needed.",
         )
-    a.favour("redis-pubsub", 2, "Redis publish/subscribe is the common low-latency way for every instance to hear every event.")
-    a.favour(
-        "postgres-notify",
-        2,
-        "Database notifications go out only for committed changes and add no infrastructure, which suits modest "
-        "event rates in one region.",
-    )
-    a.favour("hosted-pubsub", 1)
     multi = situation.ids(MULTI_REGION)
     geography = situation.leaning("multi-region")
     if geography is not None:
@@ -151,9 +141,7 @@ def _assess_fanout(situation: Situation, a: Assessment) -> None:
         a.penalise("redis-pubsub", 0.5, f"Needs a bridge between the regional Redis instances ({where}).")
         a.favour("hosted-pubsub", 1.5, pro=f"Delivers in every region ({where}) without a bridge.")
         a.at_least(Impact.HIGH)
-    redis = situation.stack_match(rx(r"^redis$", r"^valkey$", r"\bredis\b"))
-    if redis is not None:
-        a.favour("redis-pubsub", 1.5, f"{redis[0]} is already running ({redis[1]}), so publish/subscribe adds no new system.")
+    favour_running(situation, a, REDIS, "redis-pubsub", 1.5, adds="publish/subscribe", pro=False)
     if a.cite(situation.cite(r"\bPostgre(?:SQL|s)\b")):
         a.favour("postgres-notify", 0.5)
     rate = situation.highest(MetricKind.THROUGHPUT, rx(r"\bevents?\b", r"\bmessages?\b", r"\bupdates?\b", r"\bchanges\b", r"\bnotifications?\b"))
@@ -170,6 +158,12 @@ CONNECTION_FANOUT = Topic(
     trigger=_fanout_needed,
     assess=_assess_fanout,
     about=rx(r"\bpub/?sub\b", r"\bpublish\w*", r"\bfan[- ]?out\b", r"\bbroadcast\w*", r"\bchannels?\b"),
+    prior={"redis-pubsub": 2, "postgres-notify": 2, "hosted-pubsub": 1},
+    reasons={
+        "redis-pubsub": "Redis publish/subscribe is the common low-latency way for every instance to hear every event.",
+        "postgres-notify": "Database notifications go out only for committed changes and add no infrastructure, which "
+        "suits modest event rates in one region.",
+    },
     names={
         "redis-pubsub": rx(r"\bRedis (?:pub/?sub|channels|streams)\b"),
         "postgres-notify": rx(r"\bLISTEN/NOTIFY\b", r"\bpg_notify\b"),

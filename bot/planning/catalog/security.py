@@ -4,9 +4,17 @@ trail, secrets for other systems and rate limiting."""
 from __future__ import annotations
 
 from bot.planning.catalog.core import Assessment, Topic
-from bot.planning.catalog.facts import agree, described, join_ids, longest_retention
+from bot.planning.catalog.facts import described, join_ids, longest_retention, subject
 from bot.planning.catalog.gates import SERVICE
 from bot.planning.catalog.prose import load_prose
+from bot.planning.catalog.scoring import (
+    AUTHENTICATED_ENDPOINTS_RULE,
+    REDIS,
+    SYSTEM_OF_RECORD_RULE,
+    favour_running,
+    grounds,
+    pushed_under_access_rules,
+)
 from bot.planning.catalog.signals import matches, rx, when
 from bot.planning.catalog.situation import Situation
 from bot.planning.catalog.vocabulary import (
@@ -20,7 +28,6 @@ from bot.planning.catalog.vocabulary import (
     EXTERNAL_TARGET,
     FILES,
     MACHINE_CREDENTIALS,
-    NOTIFY,
     PERSONAL_DATA,
     REALTIME,
     RELATIONSHIP_RULES,
@@ -31,21 +38,12 @@ from bot.planning.decisions import Category, Evidence, Impact
 
 PROSE = load_prose(Category.SECURITY)
 
-_ENDPOINTS_AUTHENTICATED = (r"endpoints?[^.]{0,30}authenticat", r"authenticat\w*[^.]{0,40}(?:endpoints?|requests?)")
-
 # --- authentication ----------------------------------------------------------------------------
 
 
 def _assess_authentication(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(AUTHENTICATION)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'requires', 'require')} people to be identified.")
-    a.favour(
-        "server-session",
-        3,
-        "A server-side session behind an HttpOnly cookie keeps tokens away from browser scripts, can be revoked at "
-        "once, and also authenticates event streams and file downloads.",
-    )
-    a.favour("client-tokens", 2)
+    a.fact(f"{subject(ids, 'requires', 'require')} people to be identified.")
     idp = situation.first(COMPANY_IDP)
     if idp is not None:
         a.support(idp)
@@ -61,7 +59,7 @@ def _assess_authentication(situation: Situation, a: Assessment) -> None:
         a.favour("local-accounts", 0.5)
     clients = situation.ids(CLIENT_API)
     if clients:
-        a.favour("client-tokens", 2, f"Bearer tokens also serve the non-browser clients {join_ids(clients)} {agree(clients, 'describes', 'describe')}.")
+        a.favour("client-tokens", 2, f"Bearer tokens also serve the non-browser clients {subject(clients, 'describes', 'describe')}.")
     live = situation.ids(REALTIME)
     if live:
         a.favour(
@@ -71,7 +69,7 @@ def _assess_authentication(situation: Situation, a: Assessment) -> None:
         )
     if situation.leaning("horizontal-scaling") in ("fixed-replicas", "autoscaling"):
         a.penalise("server-session", 0, "Sessions live in a shared store (the database or a cache) once several instances run.")
-    a.cite(situation.cite(*_ENDPOINTS_AUTHENTICATED))
+    a.cite(situation.cite(*AUTHENTICATED_ENDPOINTS_RULE))
 
 
 AUTHENTICATION_TOPIC = Topic(
@@ -82,6 +80,11 @@ AUTHENTICATION_TOPIC = Topic(
     assess=_assess_authentication,
     impact=Impact.HIGH,
     about=rx(AUTHENTICATION.pattern, r"\bsessions?\b", r"\btokens?\b", r"\bcookies?\b"),
+    prior={"server-session": 3, "client-tokens": 2},
+    reasons={
+        "server-session": "A server-side session behind an HttpOnly cookie keeps tokens away from browser scripts, can "
+        "be revoked at once, and also authenticates event streams and file downloads.",
+    },
     names={
         "server-session": rx(r"\bsession cookies?\b", r"\bserver[- ]side sessions?\b", r"\bbackend[- ]for[- ]frontend\b"),
         "client-tokens": rx(r"\bbearer tokens?\b", r"\bPKCE\b", r"\baccess tokens? (?:in|held by) the (?:browser|client|SPA)\b"),
@@ -114,29 +117,21 @@ _MUST_NOT_LEAK = rx(
 def _assess_authorization(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(AUTHORIZATION)
     relations = situation.ids(RELATIONSHIP_RULES)
-    fact = f"{join_ids(ids)} {agree(ids, 'limits', 'limit')} what people may see or do"
+    fact = f"{subject(ids, 'limits', 'limit')} what people may see or do"
     if relations:
         fact += f", partly by their relation to the record ({join_ids(relations)})"
     a.fact(fact + ".")
-    a.favour(
-        "app-rbac",
-        3,
-        "Roles plus ownership rules in one policy module, applied as query filters, express rules like these in "
-        "plain, unit-tested code and scope every list query so nothing leaks through pagination or exports.",
-    )
-    a.favour("policy-engine", 1)
-    a.favour("row-level-security", 1.5)
     rich = situation.ids(_RICH_RULES)
     if rich:
-        a.favour("policy-engine", 2, f"{join_ids(rich)} {agree(rich, 'describes', 'describe')} rules (delegation, sharing, hierarchies) a policy engine models directly.")
-    if a.cite(situation.cite(r"system of record", r"(?:data|business data) lives in")):
+        a.favour("policy-engine", 2, f"{subject(rich, 'describes', 'describe')} rules (delegation, sharing, hierarchies) a policy engine models directly.")
+    if a.cite(situation.cite(*SYSTEM_OF_RECORD_RULE)):
         a.favour("row-level-security", 0.5, pro="The relational system of record the constitution names supports row policies.")
     leaks = situation.hits(_MUST_NOT_LEAK)
     if leaks:
         a.support(leaks[0])
         a.fact(f"{leaks[0].source} forbids leaks explicitly: “{leaks[0].text}”")
         a.at_least(Impact.HIGH)
-    pushed = [s for s in situation.hits(AUTHORIZATION) if REALTIME.search(s.text) or NOTIFY.search(s.text)]
+    pushed = pushed_under_access_rules(situation)
     if pushed or (situation.says(REALTIME) and leaks):
         a.note("Events pushed to browsers and notifications must pass the same rules as page reads.")
         a.favour("app-rbac", 0.5, pro="The same policy module filters pushed events and notifications, which database policies cannot see.")
@@ -152,6 +147,11 @@ AUTHORIZATION_MODEL = Topic(
     trigger=when(SERVICE, matches(AUTHORIZATION)),
     assess=_assess_authorization,
     about=rx(AUTHORIZATION.pattern, r"\bpolic(?:y|ies)\b"),
+    prior={"app-rbac": 3, "policy-engine": 1, "row-level-security": 1.5},
+    reasons={
+        "app-rbac": "Roles plus ownership rules in one policy module, applied as query filters, express rules like "
+        "these in plain, unit-tested code and scope every list query so nothing leaks through pagination or exports.",
+    },
     names={
         "app-rbac": rx(r"\bRBAC\b", r"\brole[- ]based access control\b"),
         "policy-engine": rx(r"\bOPA\b", r"\bOpen Policy Agent\b", r"\bCerbos\b", r"\bOpenFGA\b", r"\bSpiceDB\b"),
@@ -183,23 +183,14 @@ _ENCRYPTED_AT_REST = (r"encrypt\w*[^.]{0,30}at rest", r"personal data[^.]{0,40}e
 
 def _assess_encryption(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(PERSONAL_DATA)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'puts', 'put')} personal data in the feature's care.")
-    a.favour(
-        "storage-encryption",
-        2,
-        "Storage-level encryption of the database, backups and buckets protects lost disks and snapshots by "
-        "configuration alone and leaves every query as it is.",
-    )
-    a.favour("field-encryption", 2)
-    a.favour("tokenisation-vault", 0.5)
-    special = situation.ids(_SPECIAL_CATEGORIES)
-    a.support(situation.first(_SPECIAL_CATEGORIES))
+    a.fact(f"{subject(ids, 'puts', 'put')} personal data in the feature's care.")
+    special = grounds(situation, a, _SPECIAL_CATEGORIES)
     if special:
         a.favour(
             "field-encryption",
             2,
-            f"{join_ids(special)} {agree(special, 'involves', 'involve')} especially sensitive values, which should not be readable by anyone who can "
-            "query the database; field-level envelope encryption closes that gap.",
+            f"{subject(special, 'involves', 'involve')} especially sensitive values, which should not be readable by "
+            "anyone who can query the database; field-level envelope encryption closes that gap.",
         )
         a.favour("tokenisation-vault", 1)
         a.at_least(Impact.HIGH)
@@ -225,6 +216,11 @@ PERSONAL_DATA_ENCRYPTION = Topic(
     trigger=matches(PERSONAL_DATA),
     assess=_assess_encryption,
     about=rx(r"\bencrypt\w*", r"\bat rest\b", r"\bpersonal data\b", r"\bPII\b"),
+    prior={"storage-encryption": 2, "field-encryption": 2, "tokenisation-vault": 0.5},
+    reasons={
+        "storage-encryption": "Storage-level encryption of the database, backups and buckets protects lost disks and "
+        "snapshots by configuration alone and leaves every query as it is.",
+    },
     names={
         "storage-encryption": rx(
             r"\b(?:disk|volume|storage|database)[- ]level encryption\b", r"\btransparent data encryption\b", r"\bTDE\b"
@@ -247,22 +243,13 @@ _REPLAY = rx(r"\breplay\w*", r"\bpoint[- ]in[- ]time\b", r"\bstate (?:at|as of) 
 
 def _assess_audit(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(AUDIT)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'requires', 'require')} a trail of who changed what and when.")
-    a.favour(
-        "audit-table",
-        3,
-        "An append-only audit table written in the same transaction makes the trail complete by construction: a "
-        "change cannot commit without its audit row.",
-    )
-    a.favour("event-sourcing", 0.5)
-    a.favour("external-audit-log", 1)
-    tamper = situation.ids(_TAMPER)
-    a.support(situation.first(_TAMPER))
+    a.fact(f"{subject(ids, 'requires', 'require')} a trail of who changed what and when.")
+    tamper = grounds(situation, a, _TAMPER)
     if tamper:
         a.favour(
             "external-audit-log",
             1.5,
-            f"{join_ids(tamper)} {agree(tamper, 'asks', 'ask')} for tamper evidence, which a store outside the application's control provides.",
+            f"{subject(tamper, 'asks', 'ask')} for tamper evidence, which a store outside the application's control provides.",
         )
         a.favour("audit-table", 0, pro="Rows can be hash-chained for tamper evidence.")
         a.at_least(Impact.HIGH)
@@ -271,14 +258,14 @@ def _assess_audit(situation: Situation, a: Assessment) -> None:
         a.penalise("audit-table", 0, f"Grows for as long as records are kept ({described(kept)}): partition by month.")
     replay = situation.ids(_REPLAY)
     if replay:
-        a.favour("event-sourcing", 2, f"{join_ids(replay)} {agree(replay, 'needs', 'need')} past states rebuilt, which event sourcing provides by design.")
+        a.favour("event-sourcing", 2, f"{subject(replay, 'needs', 'need')} past states rebuilt, which event sourcing provides by design.")
     if situation.says(ERASURE):
         a.penalise(
             "event-sourcing",
             1,
             f"Erasure requests ({join_ids(situation.ids(ERASURE))}) clash with immutable events unless personal data is crypto-shredded.",
         )
-    a.cite(situation.cite(r"system of record", r"(?:data|business data) lives in"))
+    a.cite(situation.cite(*SYSTEM_OF_RECORD_RULE))
 
 
 AUDIT_TRAIL = Topic(
@@ -288,6 +275,11 @@ AUDIT_TRAIL = Topic(
     trigger=matches(AUDIT),
     assess=_assess_audit,
     about=rx(AUDIT.pattern, r"\bhistory\b", r"\baudit\w*"),
+    prior={"audit-table": 3, "event-sourcing": 0.5, "external-audit-log": 1},
+    reasons={
+        "audit-table": "An append-only audit table written in the same transaction makes the trail complete by "
+        "construction: a change cannot commit without its audit row.",
+    },
     names={
         "audit-table": rx(r"\baudit tables?\b", r"\bhistory tables?\b"),
         "event-sourcing": rx(r"\bevent[- ]sourc\w+"),
@@ -309,10 +301,7 @@ def _outbound_secrets(situation: Situation) -> list[Evidence]:
 
 def _assess_secrets(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(SECRETS)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'involves', 'involve')} credentials for calling other systems.")
-    a.favour("cloud-secrets-manager", 2, "A managed secrets service keeps credentials out of the repository, audited and rotatable without running anything.")
-    a.favour("vault", 1.5)
-    a.favour("platform-environment", 1.5)
+    a.fact(f"{subject(ids, 'involves', 'involve')} credentials for calling other systems.")
     if situation.says(_ROTATION):
         a.favour("cloud-secrets-manager", 1)
         a.favour("vault", 1)
@@ -329,6 +318,11 @@ SECRETS_MANAGEMENT = Topic(
     assess=_assess_secrets,
     impact=Impact.MEDIUM,
     about=rx(r"\bsecrets?\b", r"\bcredentials?\b", r"\bkeys?\b", r"\bcertificates?\b"),
+    prior={"cloud-secrets-manager": 2, "vault": 1.5, "platform-environment": 1.5},
+    reasons={
+        "cloud-secrets-manager": "A managed secrets service keeps credentials out of the repository, audited and "
+        "rotatable without running anything.",
+    },
     names={
         "cloud-secrets-manager": rx(r"\bSecrets? Manager\b", r"\bKey Vault\b", r"\bParameter Store\b"),
         "vault": rx(r"\bvault\b"),
@@ -350,25 +344,17 @@ _STRONG_IDENTITY = rx(r"\bmutual TLS\b|\bmTLS\b", r"\bcertificates?\b", r"\bregu
 
 def _assess_clients(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(MACHINE_CREDENTIALS)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'has', 'have')} programs, not people, calling the API.")
-    a.favour(
-        "api-keys",
-        2,
-        "Hashed, scoped API keys per client are the simplest thing partners can use from any tool, and each key "
-        "can be rotated or revoked on its own.",
-    )
-    a.favour("oauth-client-credentials", 1.5)
-    a.favour("mutual-tls", 0.5)
+    a.fact(f"{subject(ids, 'has', 'have')} programs, not people, calling the API.")
     many = situation.ids(_MANY_CLIENTS)
     if many:
         a.favour(
             "oauth-client-credentials",
             1,
-            f"{join_ids(many)} {agree(many, 'brings', 'bring')} many outside clients, where short-lived scoped tokens limit the damage of a leak.",
+            f"{subject(many, 'brings', 'bring')} many outside clients, where short-lived scoped tokens limit the damage of a leak.",
         )
     strong = situation.ids(_STRONG_IDENTITY)
     if strong:
-        a.favour("mutual-tls", 2, f"{join_ids(strong)} {agree(strong, 'calls', 'call')} for strong proof of the caller's identity.")
+        a.favour("mutual-tls", 2, f"{subject(strong, 'calls', 'call')} for strong proof of the caller's identity.")
     if situation.says(PERSONAL_DATA):
         a.at_least(Impact.HIGH)
 
@@ -381,6 +367,11 @@ CLIENT_CREDENTIALS = Topic(
     assess=_assess_clients,
     impact=Impact.MEDIUM,
     about=rx(r"\bauthenticat\w*", r"\bcredentials?\b", r"\bkeys?\b", r"\btokens?\b", r"\bcertificates?\b"),
+    prior={"api-keys": 2, "oauth-client-credentials": 1.5, "mutual-tls": 0.5},
+    reasons={
+        "api-keys": "Hashed, scoped API keys per client are the simplest thing partners can use from any tool, and "
+        "each key can be rotated or revoked on its own.",
+    },
     names={
         "api-keys": rx(r"\bAPI keys?\b"),
         "oauth-client-credentials": rx(r"\bOAuth ?2?(?:\.0)? client[- ]credentials\b", r"\bclient[- ]credentials (?:flow|grant|tokens?)\b"),
@@ -396,16 +387,11 @@ _ANONYMOUS = rx(r"\b(?:public|anonymous|unauthenticated)\b")
 
 def _assess_rate_limits(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(ABUSE)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'calls', 'call')} for limits on how fast clients may call the service.")
-    a.favour("gateway-limits", 2, "Limits at the gateway stop floods before they reach the application, with no code.")
-    a.favour("shared-counter", 2)
-    a.favour("in-process-limits", 1)
+    a.fact(f"{subject(ids, 'calls', 'call')} for limits on how fast clients may call the service.")
     per = situation.ids(_PER_PRINCIPAL)
     if per:
-        a.favour("shared-counter", 1.5, f"{join_ids(per)} {agree(per, 'limits', 'limit')} per user or operation, which only the application knows.")
-    redis = situation.stack_match(rx(r"^redis$", r"^valkey$", r"\bredis\b"))
-    if redis is not None:
-        a.favour("shared-counter", 1, pro=f"{redis[0]} is already in the stack ({redis[1]}).")
+        a.favour("shared-counter", 1.5, f"{subject(per, 'limits', 'limit')} per user or operation, which only the application knows.")
+    favour_running(situation, a, REDIS, "shared-counter", 1)
     if situation.says(_ANONYMOUS):
         a.at_least(Impact.HIGH)
 
@@ -417,6 +403,8 @@ RATE_LIMITING = Topic(
     trigger=when(SERVICE, matches(ABUSE)),
     assess=_assess_rate_limits,
     about=rx(ABUSE.pattern, r"\blimits?\b"),
+    prior={"gateway-limits": 2, "shared-counter": 2, "in-process-limits": 1},
+    reasons={"gateway-limits": "Limits at the gateway stop floods before they reach the application, with no code."},
     names={
         "gateway-limits": rx(r"\bAPI gateway\b", r"\bWAF\b", r"\bingress\b"),
         "shared-counter": rx(r"\bRedis\b"),

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from bot.planning.catalog.core import Assessment, Topic
-from bot.planning.catalog.facts import agree, availability, described, join_ids, largest_file, longest_retention, regions, scale
-from bot.planning.catalog.figures import count, figure
+from bot.planning.catalog.facts import (
+    availability,
+    described,
+    join_ids,
+    largest_file,
+    longest_retention,
+    population,
+    regions,
+    scale,
+    subject,
+)
+from bot.planning.catalog.figures import MB, YEAR_DAYS, count, figure
 from bot.planning.catalog.gates import SERVICE
 from bot.planning.catalog.prose import load_prose
+from bot.planning.catalog.scoring import stateful_entities
 from bot.planning.catalog.signals import any_of, figure as figure_signal, matches, rx, when
 from bot.planning.catalog.situation import Situation
 from bot.planning.catalog.vocabulary import (
@@ -22,8 +33,6 @@ from bot.planning.decisions import Category, Evidence, Impact
 from bot.planning.spec import MetricKind
 
 PROSE = load_prose(Category.TECHNOLOGY)
-MB = 1024 * 1024
-YEAR_DAYS = 365
 
 # --- primary datastore -------------------------------------------------------------------------
 
@@ -55,20 +64,12 @@ def _entities(situation: Situation) -> list[Evidence]:
 
 def _assess_datastore(situation: Situation, a: Assessment) -> None:
     entities = situation.spec.entities
-    stateful = [e for e in entities if any(attr.values for attr in e.attributes)]
+    stateful = stateful_entities(situation)
     if len(entities) >= 2:
         a.fact(f"The spec names {len(entities)} entities that refer to each other ({', '.join(e.name for e in entities[:6])}).")
     if stateful:
         states = next(attr for attr in stateful[0].attributes if attr.values)
         a.fact(f"{stateful[0].name} moves through states ({', '.join(states.values)}).")
-    a.favour(
-        "relational",
-        3,
-        "A relational database enforces references, unique keys and state transitions with foreign keys, "
-        "constraints and transactions, and answers reports with plain SQL.",
-    )
-    a.favour("document", 1)
-    a.favour("key-value", 0.5)
     money = situation.ids(_MONEY)
     once = situation.ids(EXACTLY_ONCE)
     if money or once:
@@ -81,7 +82,7 @@ def _assess_datastore(situation: Situation, a: Assessment) -> None:
         a.penalise("key-value", 1, "Reports and exports need access patterns it was not designed for.")
     flexible = situation.ids(_FLEXIBLE)
     if flexible:
-        a.favour("document", 2, f"{join_ids(flexible)} {agree(flexible, 'needs', 'need')} records whose fields vary, which documents hold without migrations.")
+        a.favour("document", 2, f"{subject(flexible, 'needs', 'need')} records whose fields vary, which documents hold without migrations.")
     rate = situation.highest(MetricKind.THROUGHPUT)
     if rate is not None and rate.metric.value >= 5000:
         a.favour("key-value", 2, f"{rate.source} sets {figure(rate.metric)}, where a key-value store keeps latency flat.")
@@ -99,6 +100,11 @@ PRIMARY_DATASTORE = Topic(
     assess=_assess_datastore,
     impact=Impact.HIGH,
     about=_DATA_WORDS,
+    prior={"relational": 3, "document": 1, "key-value": 0.5},
+    reasons={
+        "relational": "A relational database enforces references, unique keys and state transitions with foreign "
+        "keys, constraints and transactions, and answers reports with plain SQL.",
+    },
     names={
         "relational": rx(r"\bPostgre(?:SQL|s)\b", r"\bMySQL\b", r"\bMariaDB\b", r"\bSQL Server\b", r"\brelational database\b"),
         "document": rx(r"\bMongo(?:DB)?\b", r"\bCouch(?:DB|base)\b", r"\bFirestore\b", r"\bdocument (?:store|database)\b"),
@@ -119,14 +125,12 @@ def _assess_files(situation: Situation, a: Assessment) -> None:
     size = largest_file(situation)
     kept = longest_retention(situation)
     a.support(size, kept)
-    fact = f"{join_ids(ids)} {agree(ids, 'asks', 'ask')} the feature to accept and keep files"
+    fact = f"{subject(ids, 'asks', 'ask')} the feature to accept and keep files"
     if size is not None:
         fact += f" of up to {described(size)}"
     if kept is not None:
         fact += f", kept for {described(kept)}"
     a.fact(fact + ".")
-    a.favour("object-storage", 2)
-    a.favour("database-blobs", 1)
     if size is not None and size.metric.value >= 5 * MB:
         a.favour(
             "object-storage",
@@ -174,6 +178,7 @@ FILE_STORAGE = Topic(
     trigger=when(SERVICE, any_of(matches(FILES), figure_signal(MetricKind.SIZE, lambda v: v >= MB))),
     assess=_assess_files,
     about=rx(r"\bfiles?\b", r"\buploads?\b", r"\battachments?\b", r"\bimages?\b", r"\bphotos?\b", r"\bPDFs?\b", r"\bbuckets?\b", r"\bblobs?\b"),
+    prior={"object-storage": 2, "database-blobs": 1},
     names={
         "object-storage": rx(r"\bS3\b", r"\bobject stor\w+", r"\bblob storage\b", r"\bMinIO\b", r"\bGCS\b", r"\bbuckets?\b"),
         "database-blobs": rx(r"\bbytea\b", r"\bBLOB columns?\b", r"\bin the database\b"),
@@ -196,18 +201,10 @@ def _assess_extraction(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(DOCUMENT_EXTRACTION)
     target = situation.highest(MetricKind.PERCENTAGE, _ACCURACY)
     a.support(target)
-    fact = f"{join_ids(ids)} {agree(ids, 'asks', 'ask')} to read fields from images or documents"
+    fact = f"{subject(ids, 'asks', 'ask')} to read fields from images or documents"
     if target is not None:
         fact += f", and {target.source} expects {figure(target.metric)} of them read correctly"
     a.fact(fact + ".")
-    a.favour(
-        "managed-document-ai",
-        2,
-        "A cloud document service reads typical photos and scans well without training, and behind an internal "
-        "extraction interface it can be swapped later.",
-    )
-    a.favour("specialised-extraction-api", 1.5)
-    a.favour("self-hosted-ocr", 1)
     if target is not None and target.metric.value >= 85:
         a.favour("managed-document-ai", 1, pro=f"Likely to reach {figure(target.metric)} ({target.source}) without training.")
         a.favour("specialised-extraction-api", 1.5, pro=f"The best odds of reaching {figure(target.metric)} ({target.source}) for its document type.")
@@ -241,6 +238,11 @@ DOCUMENT_EXTRACTION_TOPIC = Topic(
     trigger=matches(DOCUMENT_EXTRACTION),
     assess=_assess_extraction,
     about=rx(DOCUMENT_EXTRACTION.pattern, r"\bOCR\b", r"\bextract\w*"),
+    prior={"managed-document-ai": 2, "specialised-extraction-api": 1.5, "self-hosted-ocr": 1},
+    reasons={
+        "managed-document-ai": "A cloud document service reads typical photos and scans well without training, and "
+        "behind an internal extraction interface it can be swapped later.",
+    },
     names={
         "managed-document-ai": rx(r"\bTextract\b", r"\bDocument AI\b", r"\bForm Recognizer\b", r"\bDocument Intelligence\b", r"\bVision API\b"),
         "specialised-extraction-api": rx(r"\bMindee\b", r"\bVeryfi\b", r"\bKlippa\b", r"\bTaggun\b", r"\bRossum\b"),
@@ -260,23 +262,16 @@ DOCUMENT_EXTRACTION_TOPIC = Topic(
 
 def _assess_search(situation: Situation, a: Assessment) -> None:
     ids = situation.ids(SEARCH)
-    a.fact(f"{join_ids(ids)} {agree(ids, 'asks', 'ask')} people to find records by searching.")
-    a.favour(
-        "database-full-text",
-        2,
-        "Full-text indexes in the primary database keep results consistent with the data and add no system to run.",
-    )
-    a.favour("search-engine", 1)
-    a.favour("hosted-search", 0.5)
+    a.fact(f"{subject(ids, 'asks', 'ask')} people to find records by searching.")
     relevance = situation.ids(SEARCH_RELEVANCE)
     if relevance:
-        a.favour("search-engine", 2, f"{join_ids(relevance)} {agree(relevance, 'asks', 'ask')} for relevance features (ranking, typo tolerance, facets) a search engine provides.")
+        a.favour("search-engine", 2, f"{subject(relevance, 'asks', 'ask')} for relevance features (ranking, typo tolerance, facets) a search engine provides.")
         a.favour("hosted-search", 1.5)
         a.penalise("database-full-text", 1, f"Typo tolerance and relevance tuning ({join_ids(relevance)}) are limited.")
         a.at_least(Impact.MEDIUM)
     else:
         a.impact = Impact.LOW
-    people = situation.highest(MetricKind.POPULATION)
+    people = population(situation)
     if people is not None and people.metric.value >= 1_000_000:
         a.favour("search-engine", 1, f"{count(people.metric.value)} people ({people.source}) make search load worth taking off the database.")
     private = situation.ids(PERSONAL_DATA)
@@ -294,6 +289,11 @@ SEARCH_TOPIC = Topic(
     assess=_assess_search,
     impact=Impact.LOW,
     about=rx(r"\bsearch\w*", r"\bfull[- ]text\b", r"\bindex\w*"),
+    prior={"database-full-text": 2, "search-engine": 1, "hosted-search": 0.5},
+    reasons={
+        "database-full-text": "Full-text indexes in the primary database keep results consistent with the data and "
+        "add no system to run.",
+    },
     names={
         "database-full-text": rx(r"\btsvector\b", r"\bpg_trgm\b", r"\bfull[- ]text (?:search|index\w*) in (?:the )?(?:database|PostgreSQL|MySQL)\b"),
         "search-engine": rx(r"\bElasticsearch\b", r"\bOpenSearch\b", r"\bMeilisearch\b", r"\bSolr\b", r"\bTypesense\b"),
