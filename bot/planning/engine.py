@@ -53,6 +53,7 @@ class PlanRequest(BaseModel):
     user_context: str | None = None
     private: bool = False
     team_size: int = 2
+    specs_dir: str = "specs"  # where feature folders live (a repository may configure another)
 
 
 class Prepared(BaseModel):
@@ -83,7 +84,7 @@ def intake(request: PlanRequest) -> Spec:
 def prepare(request: PlanRequest, source: FileSource, branches: Sequence[str]) -> Prepared:
     """Everything up to the decisions people must take."""
     spec = intake(request)
-    feature = plan_feature(spec.title, source, branches, spec_path=request.spec_path)
+    feature = plan_feature(spec.title, source, branches, spec_path=request.spec_path, specs_dir=request.specs_dir)
     context = load_context(
         source,
         spec,

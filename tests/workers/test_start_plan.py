@@ -1,0 +1,124 @@
+"""Label an issue needs-plan: a feature branch with ONE commit, one comment per decision, a
+status comment, the 👀 reaction; and nothing twice when the job runs again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.fakegithub.fixtures import OWNER, REPO
+from tests.workers.conftest import Bot, payload
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = (ROOT / "examples" / "spec.md").read_text(encoding="utf-8")
+CONSTITUTION = (ROOT / "examples" / "repo" / ".specify" / "memory" / "constitution.md").read_text(encoding="utf-8")
+
+
+def open_issue(bot: Bot, body: str = SPEC, title: str = "Field service work orders") -> int:
+    bot.fake.push(OWNER, REPO, "main", {".specify/memory/constitution.md": CONSTITUTION}, message="constitution")
+    return bot.fake.add_issue(OWNER, REPO, title, body, author="maria")
+
+
+def label(bot: Bot, number: int, delivery: str | None = None) -> None:
+    bot.deliver("issues", payload("issues.labeled", issue__number=number), delivery)
+    bot.work()
+
+
+def markers(bot: Bot, number: int) -> list[str]:
+    return [line for c in bot.fake.comments(OWNER, REPO, number) for line in c.body.splitlines()
+            if line.startswith("<!-- planbot:")]
+
+
+def test_labelled_issue_gets_branch_decisions_and_status(bot: Bot) -> None:
+    number = open_issue(bot)
+    label(bot, number)
+
+    branches = [b for b in bot.fake.branches(OWNER, REPO) if b != "main"]
+    assert branches == ["001-field-service-work-orders"]
+    history = bot.fake.history(OWNER, REPO, branches[0])
+    assert len(history) == len(bot.fake.history(OWNER, REPO, "main")) + 1  # ONE planbot commit on top of main
+    files = bot.fake.files(OWNER, REPO, branches[0])
+    folder = "specs/001-field-service-work-orders"
+    assert f"{folder}/spec.md" in files and f"{folder}/decisions.md" in files
+    decisions = files[f"{folder}/decisions.md"].decode()
+    assert "# TECHNICAL DECISIONS REQUIRED" in decisions and "PENDING" in decisions
+
+    comments = bot.fake.comments(OWNER, REPO, number)
+    td_comments = [c for c in comments if "<!-- planbot:td TD" in c.body]
+    assert td_comments, "no decision comment was posted"
+    assert all(c.body.startswith("### TD") for c in td_comments)
+    # decisions that depend on others wait for them: TD001 (file storage) depends on TD004 and TD005
+    posted = {c.body.split(":", 1)[0].removeprefix("### ") for c in td_comments}
+    assert "TD001" not in posted and "TD005" in posted
+    assert all(c.author.endswith("[bot]") for c in td_comments)
+    status = [c for c in comments if "<!-- planbot:status" in c.body]
+    assert len(status) == 1 and "planbot:state" in status[0].body
+    assert "TD001" in status[0].body and "will be posted once the decisions they depend on are taken" in status[0].body
+    assert ("planbot[bot]", "eyes") in bot.fake.issue_reactions(OWNER, REPO, number)
+    seeded = bot.fake.comment_reactions(OWNER, REPO, td_comments[0].id)
+    assert {content for _, content in seeded} >= {"rocket", "hooray", "+1", "-1"}
+
+
+def test_running_again_creates_nothing_twice(bot: Bot) -> None:
+    number = open_issue(bot)
+    label(bot, number, delivery="first-delivery")
+    comments = [(c.id, c.body) for c in bot.fake.comments(OWNER, REPO, number)]
+    head = bot.fake.branch(OWNER, REPO, "001-field-service-work-orders")
+    bot.fake.clear_requests()
+
+    label(bot, number, delivery="first-delivery")  # a redelivery: acknowledged, not enqueued
+    assert bot.fake.requests() == []
+    label(bot, number)  # the label added a second time: a new delivery, the job runs again
+    bot.redis.flushall()  # and even with Redis lost, the state comes back from the status comment
+    label(bot, number)
+
+    # the same comments (the status comment is edited in place, never posted again)
+    assert [c.id for c in bot.fake.comments(OWNER, REPO, number)] == [c[0] for c in comments]
+    assert bot.fake.branch(OWNER, REPO, "001-field-service-work-orders") == head
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
+    assert not [r for r in bot.fake.content_writes() if r.status in (200, 201) and r.method == "POST"
+                and r.path.endswith("/comments")]
+
+
+def test_too_thin_issue_gets_one_comment_and_the_label(bot: Bot) -> None:
+    number = open_issue(bot, body="make it faster", title="Speed")
+    label(bot, number)
+    label(bot, number)
+    comments = bot.fake.comments(OWNER, REPO, number)
+    asks = [c for c in comments if "<!-- planbot:needs-detail" in c.body]
+    assert len(asks) == 1 and "needs more detail" in asks[0].body
+    assert "needs-detail" in bot.fake.issue(OWNER, REPO, number).labels
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == []
+
+
+def test_bad_repo_config_gets_one_comment_naming_the_key(bot: Bot) -> None:
+    number = open_issue(bot)
+    bot.fake.push(OWNER, REPO, "main", {".github/planbot.yml": "voting:\n  window_hourz: 3\n"}, message="config")
+    label(bot, number)
+    errors = [c for c in bot.fake.comments(OWNER, REPO, number) if "<!-- planbot:config-error" in c.body]
+    assert len(errors) == 1 and "window_hourz" in errors[0].body
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == []
+
+
+def test_plan_status_from_a_stranger_does_nothing(bot: Bot) -> None:
+    number = open_issue(bot)
+    label(bot, number)
+    bot.fake.clear_requests()
+    comment = bot.fake.add_comment(OWNER, REPO, number, "/plan cancel", author="stranger")
+    bot.deliver("issue_comment", payload("issue_comment.created", issue__number=number,
+                                         comment__id=comment, comment__body="/plan cancel",
+                                         comment__user__login="stranger", sender__login="stranger"))
+    bot.work()
+    assert bot.fake.writes() == []
+
+
+def test_plan_cancel_from_a_maintainer_marks_the_plan_cancelled(bot: Bot) -> None:
+    number = open_issue(bot)
+    label(bot, number)
+    bot.fake.set_role(OWNER, REPO, "maria", "maintain")
+    comment = bot.fake.add_comment(OWNER, REPO, number, "/plan cancel", author="maria")
+    bot.deliver("issue_comment", payload("issue_comment.created", issue__number=number,
+                                         comment__id=comment, comment__body="/plan cancel",
+                                         comment__user__login="maria", sender__login="maria"))
+    bot.work()
+    status = next(c for c in bot.fake.comments(OWNER, REPO, number) if "<!-- planbot:status" in c.body)
+    assert "Cancelled" in status.body and '"phase":"cancelled"' in status.body

@@ -1,0 +1,76 @@
+"""RQ job entry points: thin functions that load state, call the engine and the GitHub adapter,
+and save state. Each runs under the plan's lock, so two jobs of one plan never interleave."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from redis.lock import Lock
+
+from bot.jobs import IssueRef, JobRequest
+from bot.logs import bind
+from workers.commands import run_command
+from workers.runtime import Runtime, runtime
+from workers.start_plan import StartPlan
+from workers.stop_plan import cancel
+
+log = logging.getLogger(__name__)
+
+LOCK_TIMEOUT_SECONDS = 15 * 60  # longer than any one job; a killed worker's lock expires by itself
+LOCK_WAIT_SECONDS = 120
+
+
+class PlanBusyError(RuntimeError):
+    """Another job of the same plan held the lock for too long; the job fails and can be requeued."""
+
+
+@contextmanager
+def plan_lock(rt: Runtime, issue: IssueRef) -> Iterator[None]:
+    lock = Lock(rt.redis, f"planbot:lock:{issue.plan_key}", timeout=LOCK_TIMEOUT_SECONDS,
+                blocking_timeout=LOCK_WAIT_SECONDS)
+    if not lock.acquire():
+        raise PlanBusyError(f"{issue.plan_key} is busy with another job")
+    try:
+        yield
+    finally:
+        try:
+            lock.release()
+        except Exception:  # noqa: BLE001 - the lock expired while we worked; nothing to release
+            log.warning("plan lock had expired before release")
+
+
+def _job(payload: dict[str, Any]) -> tuple[Runtime, JobRequest]:
+    return runtime(), JobRequest.model_validate(payload)
+
+
+def _logged(request: JobRequest) -> AbstractContextManager[None]:
+    """Every log line of the job carries the ids that follow one plan from webhook to PR."""
+    return bind(delivery_id=request.delivery_id, installation_id=request.issue.installation_id,
+                repository=request.issue.full_name, issue=request.issue.number, job_id=request.job_id)
+
+
+def start_plan(payload: dict[str, Any]) -> str:
+    rt, request = _job(payload)
+    with _logged(request):
+        with plan_lock(rt, request.issue):
+            state = StartPlan(rt, request).run()
+        log.info("start_plan finished in phase %s", state.phase.value)
+        return state.phase.value
+
+
+def cancel_plan(payload: dict[str, Any]) -> str:
+    rt, request = _job(payload)
+    with _logged(request):
+        with plan_lock(rt, request.issue):
+            state = cancel(rt, request)
+        return state.phase.value if state else "none"
+
+
+def command(payload: dict[str, Any]) -> str:
+    rt, request = _job(payload)
+    with _logged(request):
+        with plan_lock(rt, request.issue):
+            return run_command(rt, request)

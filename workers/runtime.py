@@ -1,0 +1,41 @@
+"""What a worker process builds once: settings, Redis, the GitHub app, the state store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis import Redis
+
+from bot.github.client import GitHubApp
+from bot.plan_state import StateStore
+from bot.settings import Settings, load_settings
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    redis: Redis
+    app: GitHubApp
+    states: StateStore
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    redis = Redis.from_url(settings.redis_url)
+    return Runtime(settings=settings, redis=redis, app=GitHubApp(settings, redis), states=StateStore(redis))
+
+
+_current: Runtime | None = None
+
+
+def install(rt: Runtime | None) -> None:
+    """Use `rt` for the jobs of this process (an embedding program or a test); None forgets it."""
+    global _current
+    _current = rt
+
+
+def runtime() -> Runtime:
+    """The worker process's runtime: the installed one, else built from the environment once."""
+    global _current
+    if _current is None:
+        _current = build_runtime(load_settings())
+    return _current
