@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     github_api_url: str = Field(default=DEFAULT_API_URL, validation_alias=AliasChoices("GITHUB_API_URL", "GHE_HOST"))
 
     trigger_label: str = Field(default="needs-plan", validation_alias=AliasChoices("PLANBOT_TRIGGER_LABEL"))
+    needs_detail_label: str = Field(default="needs-detail", validation_alias=AliasChoices("PLANBOT_NEEDS_DETAIL_LABEL"))
     queue_name: str = Field(default="planbot", validation_alias=AliasChoices("PLANBOT_QUEUE"))
     delivery_ttl_seconds: int = Field(
         default=3 * 24 * 3600, ge=60, validation_alias=AliasChoices("PLANBOT_DELIVERY_TTL_SECONDS")

@@ -50,7 +50,8 @@ def restart(rt: Runtime, request: JobRequest) -> None:
     job = StartPlan(rt, request)
     job.comments = find_own_comments(job.inst, request.issue)
     state = job.load_state()
-    fresh = state.model_copy(update={"phase": PlanPhase.INTAKE, "base_sha": None, "posted": {}, "outcomes": {},
+    fresh = state.model_copy(update={"phase": PlanPhase.INTAKE, "base_sha": None, "branch_sha": None,
+                                     "started_at": None, "posted": {}, "outcomes": {},
                                      "failure": None, "cancelled_from": None})
     rt.states.save(fresh)
     StartPlan(rt, request).run()

@@ -181,8 +181,11 @@ class StartPlan:
         in_folder = self.spec_path == state.feature.path("spec.md")
         files = render_branch_files(plan, include_spec=not in_folder, original_spec_text=None if in_folder else self.text)
         workspace = GitHubWorkspace(self.inst, self.issue.owner, self.issue.repo)
-        message = f"Plan {state.feature.branch}: spec and technical decisions (PENDING)\n\nRefs #{self.issue.number}"
-        state.branch_sha = workspace.commit(state.feature.branch, files, message)
+        if state.branch_sha is None or workspace.branch_head(state.feature.branch) is None:
+            # once the branch holds the plan's first commit, a re-run never rewrites it (an edited
+            # issue body changes nothing during voting; `/plan restart` plans again)
+            message = f"Plan {state.feature.branch}: spec and technical decisions (PENDING)\n\nRefs #{self.issue.number}"
+            state.branch_sha = workspace.commit(state.feature.branch, files, message)
         state.phase = PlanPhase.VOTING
         return self.post_decisions(state, info, config, prepared.analysis.decisions)
 

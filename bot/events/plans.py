@@ -32,6 +32,15 @@ def cancel_on_close(payload: IssuesEvent, delivery_id: str, settings: Settings) 
     return [_request(JobKind.CANCEL_PLAN, payload, delivery_id)]
 
 
+@router.register("issues", "edited")
+def resume_on_edit(payload: IssuesEvent, delivery_id: str, settings: Settings) -> list[JobRequest]:
+    """An issue marked as needing detail is planned again when its author edits it."""
+    issue = payload.issue
+    if not (issue.has_label(settings.trigger_label) and issue.has_label(settings.needs_detail_label)):
+        return []
+    return [_request(JobKind.START_PLAN, payload, delivery_id)]
+
+
 def _is_trigger(payload: IssuesEvent, settings: Settings) -> bool:
     return payload.label is not None and same_label(payload.label.name, settings.trigger_label)
 

@@ -78,6 +78,26 @@ def test_planbot_routes_are_the_behaviours() -> None:
         ("installation_repositories", None),
         ("issue_comment", "created"),
         ("issues", "closed"),
+        ("issues", "edited"),
         ("issues", "labeled"),
         ("issues", "unlabeled"),
     ]
+
+
+def test_an_edit_resumes_only_an_issue_waiting_for_detail() -> None:
+    from bot.events.plans import resume_on_edit
+
+    def event(labels: list[str]) -> IssuesEvent:
+        return IssuesEvent.model_validate({
+            "action": "edited",
+            "sender": {"login": "maria", "type": "User"},
+            "installation": {"id": 1},
+            "repository": {"name": "widgets", "full_name": "acme/widgets", "owner": {"login": "acme"}},
+            "issue": {"number": 3, "title": "t", "labels": [{"name": n} for n in labels], "state": "open"},
+        })
+
+    settings = make_settings()
+    assert resume_on_edit(event(["needs-plan"]), "d1", settings) == []  # voting: an edit changes nothing
+    assert resume_on_edit(event(["needs-detail"]), "d2", settings) == []  # not asked for a plan
+    jobs = resume_on_edit(event(["needs-plan", "needs-detail"]), "d3", settings)
+    assert [(j.kind.value, j.issue.number) for j in jobs] == [("start_plan", 3)]

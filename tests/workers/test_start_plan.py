@@ -15,7 +15,7 @@ CONSTITUTION = (ROOT / "examples" / "repo" / ".specify" / "memory" / "constituti
 
 def open_issue(bot: Bot, body: str = SPEC, title: str = "Field service work orders") -> int:
     bot.fake.push(OWNER, REPO, "main", {".specify/memory/constitution.md": CONSTITUTION}, message="constitution")
-    return bot.fake.add_issue(OWNER, REPO, title, body, author="maria")
+    return bot.fake.add_issue(OWNER, REPO, title, body, author="maria", labels=["needs-plan"])
 
 
 def label(bot: Bot, number: int, delivery: str | None = None) -> None:
@@ -122,3 +122,18 @@ def test_plan_cancel_from_a_maintainer_marks_the_plan_cancelled(bot: Bot) -> Non
     bot.work()
     status = next(c for c in bot.fake.comments(OWNER, REPO, number) if "<!-- planbot:status" in c.body)
     assert "Cancelled" in status.body and '"phase":"cancelled"' in status.body
+
+
+def test_editing_a_too_thin_issue_resumes_the_plan(bot: Bot) -> None:
+    number = open_issue(bot, body="make it faster", title="Field service work orders")
+    label(bot, number)
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == []
+
+    with bot.fake.world.lock:  # the author edits the issue
+        bot.fake._repo(OWNER, REPO).issues[number].body = SPEC
+    labels = [{"name": name} for name in bot.fake.issue(OWNER, REPO, number).labels]
+    assert {"needs-plan", "needs-detail"} <= {entry["name"] for entry in labels}
+    bot.deliver("issues", payload("issues.labeled", action="edited", issue__number=number, issue__labels=labels,
+                                  issue__body=SPEC))
+    bot.work()
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
