@@ -61,6 +61,10 @@ class Bot:
     redis: redis.Redis
     fake: FakeGitHub
 
+    @property
+    def rt_retry_attempts(self) -> int:
+        return FAST_RETRY.attempts
+
     def deliver(self, event: str, body: dict[str, Any], delivery: str | None = None) -> Any:
         raw = json.dumps(body).encode()
         response = self.client.post(
@@ -76,11 +80,12 @@ class Bot:
         assert response.status_code == 202, response.text
         return response.json()
 
-    def work(self) -> None:
+    def work(self, *, failures: int = 0) -> None:
+        """Run every queued job in a real RQ worker (burst mode); `failures` jobs may fail."""
         worker = SimpleWorker([self.queue], connection=self.redis)
         worker.work(burst=True)
         failed = self.queue.failed_job_registry
-        assert failed.count == 0, [self.queue.fetch_job(i).exc_info for i in failed.get_job_ids()]
+        assert failed.count == failures, [self.queue.fetch_job(i).exc_info for i in failed.get_job_ids()]
 
 
 @pytest.fixture

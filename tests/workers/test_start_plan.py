@@ -137,3 +137,26 @@ def test_editing_a_too_thin_issue_resumes_the_plan(bot: Bot) -> None:
                                   issue__body=SPEC))
     bot.work()
     assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
+
+
+def test_a_job_that_dies_half_way_is_finished_by_the_next_run(bot: Bot) -> None:
+    number = open_issue(bot)
+    attempts = bot.rt_retry_attempts
+    # Two comment creations whose answers are lost (GitHub made them, then answered 502), then one
+    # creation that fails on every attempt: the job dies with the branch and some comments made.
+    bot.fake.fail(rf"/repos/{OWNER}/{REPO}/issues/\d+/comments", "POST", status=502, times=2, after=True)
+    bot.fake.fail(rf"/repos/{OWNER}/{REPO}/issues/\d+/comments", "POST", status=500, times=attempts)
+    bot.deliver("issues", payload("issues.labeled", issue__number=number))
+    bot.work(failures=1)
+    assert bot.fake.pending_faults() == 0
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
+
+    bot.queue.failed_job_registry.remove(bot.queue.failed_job_registry.get_job_ids()[0])
+    label(bot, number)  # the label again (or a redelivery): the run completes
+
+    comments = bot.fake.comments(OWNER, REPO, number)
+    found = [line for c in comments for line in c.body.splitlines()
+             if line.startswith("<!-- planbot:") and not line.startswith("<!-- planbot:state")]
+    assert len(found) == len(set(found)), "a comment was posted twice"
+    assert any("planbot:td" in line for line in found) and "<!-- planbot:status -->" in found
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
