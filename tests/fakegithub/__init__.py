@@ -1,0 +1,6 @@
+"""A stateful fake of the GitHub REST API, served over HTTP for githubkit to talk to in tests."""
+
+from tests.fakegithub.records import RecordedRequest
+from tests.fakegithub.server import CommentView, CommitView, FakeGitHub, IssueView, LabelView, PullView
+
+__all__ = ["CommentView", "CommitView", "FakeGitHub", "IssueView", "LabelView", "PullView", "RecordedRequest"]

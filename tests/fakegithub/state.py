@@ -1,0 +1,178 @@
+"""What the fake GitHub knows: users, the app and its installations, repositories with their git
+data, issues, comments, reactions, labels, collaborators and pull requests.
+
+Plain dataclasses guarded by one lock (the server thread and the test thread both touch them).
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from tests.fakegithub.gitstore import GitStore
+
+REACTION_CONTENTS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
+ROLE_PERMISSION = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class User:
+    login: str
+    id: int
+    type: str = "User"  # "User", "Bot" or "Organization"
+
+
+@dataclass
+class App:
+    id: int
+    slug: str
+    name: str
+    owner: User
+    public_key_pem: str
+    bot: User
+
+
+@dataclass
+class Installation:
+    id: int
+    account: User
+
+
+@dataclass
+class Token:
+    token: str
+    installation_id: int
+    expires_at: datetime
+
+
+@dataclass
+class Reaction:
+    id: int
+    user: User
+    content: str
+    created_at: datetime
+
+
+@dataclass
+class Label:
+    id: int
+    name: str
+    color: str
+    description: str | None = None
+
+
+@dataclass
+class Comment:
+    id: int
+    issue_number: int
+    body: str
+    user: User
+    via_app: bool
+    created_at: datetime
+    updated_at: datetime
+    reactions: list[Reaction] = field(default_factory=list)
+
+
+@dataclass
+class PullRequest:
+    head: str
+    base: str
+    head_sha: str
+    base_sha: str
+    draft: bool = False
+    merged: bool = False
+
+
+@dataclass
+class Issue:
+    number: int
+    id: int
+    title: str
+    body: str | None
+    user: User
+    created_at: datetime
+    updated_at: datetime
+    state: str = "open"
+    state_reason: str | None = None
+    closed_at: datetime | None = None
+    labels: list[str] = field(default_factory=list)  # label names, as added
+    reactions: list[Reaction] = field(default_factory=list)
+    pull: PullRequest | None = None  # set when this "issue" is a pull request
+
+
+@dataclass
+class Repo:
+    id: int
+    owner: User
+    name: str
+    private: bool
+    default_branch: str
+    created_at: datetime
+    git: GitStore = field(default_factory=GitStore)
+    refs: dict[str, str] = field(default_factory=dict)  # "refs/heads/main" -> commit sha
+    issues: dict[int, Issue] = field(default_factory=dict)
+    labels: dict[str, Label] = field(default_factory=dict)  # lower-cased name -> label
+    roles: dict[str, str] = field(default_factory=dict)  # lower-cased login -> role name
+    comments: dict[int, Comment] = field(default_factory=dict)  # id -> comment, in creation order
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner.login}/{self.name}"
+
+    def label(self, name: str) -> Label | None:
+        return self.labels.get(name.lower())
+
+    def head(self, branch: str) -> str | None:
+        return self.refs.get(f"refs/heads/{branch}")
+
+    def issue_comments(self, number: int) -> list[Comment]:
+        return [c for c in self.comments.values() if c.issue_number == number]
+
+    def comment_count(self, number: int) -> int:
+        return len(self.issue_comments(number))
+
+    def next_number(self) -> int:
+        return max(self.issues, default=0) + 1
+
+
+@dataclass
+class World:
+    """Everything the fake serves; every access holds `lock`."""
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    users: dict[str, User] = field(default_factory=dict)  # lower-cased login -> user
+    app: App | None = None  # the one app this fake serves
+    installations: dict[int, Installation] = field(default_factory=dict)
+    tokens: dict[str, Token] = field(default_factory=dict)
+    repos: dict[str, Repo] = field(default_factory=dict)  # lower-cased "owner/name" -> repo
+    teams: dict[str, dict[str, str]] = field(default_factory=dict)  # "org/slug" -> login -> state
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
+
+    def next_id(self) -> int:
+        return next(self.ids)
+
+    def user(self, login: str, kind: str = "User") -> User:
+        """The user with this login, created on first mention."""
+        found = self.users.get(login.lower())
+        if found is None:
+            found = User(login=login, id=self.next_id(), type=kind)
+            self.users[login.lower()] = found
+        return found
+
+    def repo(self, owner: str, name: str) -> Repo | None:
+        return self.repos.get(f"{owner}/{name}".lower())
+
+    def issue_token(self, installation_id: int, lifetime: timedelta) -> Token:
+        token = Token(f"ghs_{secrets.token_hex(18)}", installation_id, now() + lifetime)
+        self.tokens[token.token] = token
+        return token
+
+    def installation_for(self, owner: str) -> Installation | None:
+        return next((i for i in self.installations.values() if i.account.login.lower() == owner.lower()), None)
