@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     write_interval_seconds: float = Field(
         default=1.0, ge=0.0, validation_alias=AliasChoices("PLANBOT_WRITE_INTERVAL_SECONDS")
     )  # at least this long between two mutating requests per installation
+    lock_ttl_seconds: float = Field(
+        default=60.0, gt=0, validation_alias=AliasChoices("PLANBOT_LOCK_TTL_SECONDS")
+    )  # a plan's lock lives this long unless its worker keeps renewing it (a killed worker's expires)
     max_payload_bytes: int = Field(
         default=25 * 1024 * 1024, ge=1024, validation_alias=AliasChoices("PLANBOT_MAX_PAYLOAD_BYTES")
     )

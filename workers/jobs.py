@@ -4,10 +4,12 @@ and save state. Each runs under the plan's lock, so two jobs of one plan never i
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
+from redis.exceptions import LockError
 from redis.lock import Lock
 
 from bot.jobs import IssueRef, JobRequest
@@ -19,8 +21,7 @@ from workers.stop_plan import cancel
 
 log = logging.getLogger(__name__)
 
-LOCK_TIMEOUT_SECONDS = 15 * 60  # longer than any one job; a killed worker's lock expires by itself
-LOCK_WAIT_SECONDS = 120
+LOCK_WAIT_SECONDS = 180  # how long a job waits for another job of the same plan
 
 
 class PlanBusyError(RuntimeError):
@@ -29,16 +30,33 @@ class PlanBusyError(RuntimeError):
 
 @contextmanager
 def plan_lock(rt: Runtime, issue: IssueRef) -> Iterator[None]:
-    lock = Lock(rt.redis, f"planbot:lock:{issue.plan_key}", timeout=LOCK_TIMEOUT_SECONDS,
-                blocking_timeout=LOCK_WAIT_SECONDS)
+    """Hold the plan's lock for the job. A thread renews it every third of its lifetime, so a long
+    job keeps it while a killed worker's lock expires within `lock_ttl_seconds`."""
+    ttl = rt.settings.lock_ttl_seconds
+    lock = Lock(rt.redis, f"planbot:lock:{issue.plan_key}", timeout=ttl, blocking_timeout=LOCK_WAIT_SECONDS,
+                thread_local=False)  # the renewing thread uses the same token
     if not lock.acquire():
         raise PlanBusyError(f"{issue.plan_key} is busy with another job")
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(ttl / 3):
+            try:
+                lock.reacquire()
+            except LockError:
+                log.warning("lost the plan lock while the job ran")
+                return
+
+    keeper = threading.Thread(target=renew, name="plan-lock", daemon=True)
+    keeper.start()
     try:
         yield
     finally:
+        done.set()
+        keeper.join()
         try:
             lock.release()
-        except Exception:  # noqa: BLE001 - the lock expired while we worked; nothing to release
+        except LockError:
             log.warning("plan lock had expired before release")
 
 

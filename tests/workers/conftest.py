@@ -80,6 +80,20 @@ class Bot:
         assert response.status_code == 202, response.text
         return response.json()
 
+    def environment(self) -> dict[str, str]:
+        """The same settings as environment variables, for a worker in another process."""
+        s = self.settings
+        return {
+            "APP_ID": str(s.app_id),
+            "PRIVATE_KEY": s.private_key_pem(),
+            "WEBHOOK_SECRET": SECRET,
+            "REDIS_URL": s.redis_url,
+            "GITHUB_API_URL": s.github_api_url,
+            "PLANBOT_WRITE_INTERVAL_SECONDS": "0",
+            "PLANBOT_QUEUE": s.queue_name,
+            "PLANBOT_LOCK_TTL_SECONDS": str(s.lock_ttl_seconds),
+        }
+
     def work(self, *, failures: int = 0) -> None:
         """Run every queued job in a real RQ worker (burst mode); `failures` jobs may fail."""
         worker = SimpleWorker([self.queue], connection=self.redis)
@@ -98,6 +112,7 @@ def bot(fake_github: FakeGitHub, app_key: AppKey, redis_url: str) -> Iterator[Bo
         GITHUB_API_URL=fake_github.url,
         PLANBOT_WRITE_INTERVAL_SECONDS=0.0,
         PLANBOT_QUEUE="planbot-test",
+        PLANBOT_LOCK_TTL_SECONDS=2.0,
     )
     connection = redis.Redis.from_url(redis_url)
     rt = Runtime(settings=settings, redis=connection, app=GitHubApp(settings, connection, retry=FAST_RETRY),
