@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import SettingsError, load_settings
+from bot.cli.startup import settings_and_logging
 
 
 def serve(
@@ -14,20 +14,9 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port to listen on.")] = 3000,
 ) -> None:
     """Receive GitHub webhooks on /api/github/webhooks and queue their jobs in Redis."""
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        typer.echo(f"planbot: {exc}", err=True)
-        raise typer.Exit(2) from None
-
+    settings = settings_and_logging()
     import uvicorn
 
-    from bot.logs import configure_logging
     from bot.web import create_app
 
-    try:
-        configure_logging(settings.log_level, secrets=[settings.webhook_secret.get_secret_value()])
-    except ValueError as exc:
-        typer.echo(f"planbot: PLANBOT_LOG_LEVEL: {exc}", err=True)
-        raise typer.Exit(2) from None
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)

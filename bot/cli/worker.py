@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import SettingsError, load_settings
+from bot.cli.startup import settings_and_logging
 
 
 def worker(
@@ -17,14 +17,7 @@ def worker(
     from redis import Redis
     from rq import Queue, Worker
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        typer.echo(f"planbot: {exc}", err=True)
-        raise typer.Exit(2) from None
-    from bot.logs import configure_logging
-
-    configure_logging(settings.log_level)
+    settings = settings_and_logging()
     connection = Redis.from_url(settings.redis_url)
     queue = Queue(settings.queue_name, connection=connection)
     Worker([queue], connection=connection, name=name).work(with_scheduler=True, burst=burst)
