@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=AliasChoices("REDIS_URL"))
     github_api_url: str = Field(default=DEFAULT_API_URL, validation_alias=AliasChoices("GITHUB_API_URL", "GHE_HOST"))
 
+    github_api_version: str | None = Field(
+        default=None, validation_alias=AliasChoices("PLANBOT_GITHUB_API_VERSION")
+    )  # e.g. "2022-11-28" for a GitHub Enterprise Server that does not know githubkit's newer version
     trigger_label: str = Field(default="needs-plan", validation_alias=AliasChoices("PLANBOT_TRIGGER_LABEL"))
     needs_detail_label: str = Field(default="needs-detail", validation_alias=AliasChoices("PLANBOT_NEEDS_DETAIL_LABEL"))
     queue_name: str = Field(default="planbot", validation_alias=AliasChoices("PLANBOT_QUEUE"))

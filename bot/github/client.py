@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import ssl
+from collections.abc import Callable
 from functools import cache, cached_property
+from typing import Any
 
 import httpx
 from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
@@ -28,6 +30,7 @@ from bot.github.retry import GitHubRetry, RetryPolicy
 from bot.settings import Settings
 
 IDENTITY_TTL_SECONDS = 24 * 3600
+API_VERSION_HEADER = "X-GitHub-Api-Version"
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
 
@@ -78,12 +81,25 @@ class GitHubApp:
             http_cache=False,
             cache_strategy=self._cache,
             throttler=pacer,
-            event_hooks={"response": [pacer.observe]} if pacer is not None else None,
+            event_hooks=self._hooks(pacer),
             auto_retry=GitHubRetry(self.retry),
             timeout=self.timeout,
             ssl_verify=ssl_context(),
             user_agent="planbot",
         )
+
+    def _hooks(self, pacer: RedisPacer | None) -> dict[str, list[Callable[..., Any]]]:
+        hooks: dict[str, list[Callable[..., Any]]] = {}
+        if self.settings.github_api_version:
+            version = self.settings.github_api_version
+
+            def pin_version(request: httpx.Request) -> None:
+                request.headers[API_VERSION_HEADER] = version
+
+            hooks["request"] = [pin_version]
+        if pacer is not None:
+            hooks["response"] = [pacer.observe]
+        return hooks
 
     @cached_property
     def as_app(self) -> GitHub[AppAuthStrategy]:

@@ -94,3 +94,15 @@ def test_a_rate_limited_comment_is_sent_again_after_the_wait(
     assert [r.status for r in posts] == [403, 201]
     assert posts[1].started - posts[0].finished >= 0.95
     assert [c.body for c in fake_github.comments(OWNER, REPO, issue.number)] == ["after the wait"]
+
+
+def test_a_configured_api_version_is_sent_instead_of_githubkits(fake_github, app_key, redis_url, redis_client) -> None:
+    from bot.github.client import GitHubApp
+    from tests.fakegithub.fixtures import INSTALLATION_ID, OWNER, REPO
+    from tests.github.support import FAST_RETRY, make_settings
+
+    settings = make_settings(fake_github, app_key, redis_url).model_copy(update={"github_api_version": "2022-11-28"})
+    inst = GitHubApp(settings, redis_client, retry=FAST_RETRY).installation(INSTALLATION_ID)
+    inst.gh.rest.repos.get(OWNER, REPO)
+    sent = fake_github.requests("GET", rf"/repos/{OWNER}/{REPO}")[-1]
+    assert sent.headers.get("x-github-api-version") == "2022-11-28"
