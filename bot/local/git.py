@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -137,6 +137,3 @@ def author_name(root: Path) -> str | None:
         return None
     return result.stdout.strip() or None
 
-
-def tracked(workspace: GitWorkspace, paths: Sequence[str]) -> list[str]:
-    return [p for p in paths if workspace.is_tracked(p)]
