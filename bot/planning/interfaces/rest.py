@@ -107,7 +107,8 @@ class _StoryIndex:
         ids = model.requirements
         if verbs is None:
             return list(ids)
-        matching = [r.id for r in self.spec.requirements if r.id in ids and verbs.search(r.text)]
+        wanted = set(ids)
+        matching = [r.id for r in self.spec.requirements if r.id in wanted and verbs.search(r.text)]
         return matching or list(ids)
 
     def action_requirements(self, model: EntityModel, target: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
 from bot.planning.context import PlanningContext
@@ -284,6 +285,22 @@ def _financial_entities(models: Sequence[EntityModel], relations: Sequence[Relat
     return financial
 
 
+@lru_cache(maxsize=8192)
+def _edits(text: str) -> bool:
+    return EDIT_VERBS.search(text) is not None
+
+
+@lru_cache(maxsize=8192)
+def _exactly_once(text: str) -> bool:
+    return EXACTLY_ONCE.search(text) is not None
+
+
+@lru_cache(maxsize=8192)
+def _concurrent(text: str) -> bool:
+    return CONCURRENCY_CUE.search(text) is not None
+
+
+# Each entity is checked against every requirement and edge case: the cues are read once per text.
 def _rules(model: EntityModel, spec: Spec, facts: SpecFacts, named: Named, audit_name: str | None) -> list[str]:
     rules: list[str] = []
     machine = model.state_machine
@@ -297,13 +314,12 @@ def _rules(model: EntityModel, spec: Spec, facts: SpecFacts, named: Named, audit
         initial = re.compile(re.escape(machine.initial) + r"\s+(?:[\w-]+\s+)?$", re.I)
         for requirement in spec.requirements:
             text = requirement.text
-            if not EDIT_VERBS.search(text):
+            if not _edits(text):
                 continue
             if any(initial.search(text[: m.start()]) for m in named.matches(text)):
                 rules.append(f"Edited or deleted only while {machine.initial} ({requirement.id}).")
     for requirement in spec.requirements:
-        once = EXACTLY_ONCE.search(requirement.text)
-        if once and named.mentioned_in(requirement.text):
+        if _exactly_once(requirement.text) and named.mentioned_in(requirement.text):
             clause = next(c for c in re.split(r"[,;]", requirement.text) if EXACTLY_ONCE.search(c))
             rules.append(f"{short_quote(clause, 80).strip().capitalize()} ({requirement.id}): one row per "
                          f"{' '.join(name_words(model.name))} and operation under a unique constraint; retries are idempotent.")
@@ -312,7 +328,7 @@ def _rules(model: EntityModel, spec: Spec, facts: SpecFacts, named: Named, audit
 
 def _concurrency(model: EntityModel, spec: Spec, named: Named, dialect: str, single_machine: bool) -> str | None:
     for case in spec.edge_cases:
-        if CONCURRENCY_CUE.search(case) and (named.mentioned_in(case) or (single_machine and model.state_machine)):
+        if _concurrent(case) and (named.mentioned_in(case) or (single_machine and model.state_machine)):
             return case
     return None
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from os.path import commonprefix
 
-from bot.planning.modeling.words import name_words, pascal_case, phrase_pattern, singularize
+from bot.planning.modeling.words import name_words, pascal_case, phrase_pattern, pluralize, singularize
 
 
 PERSON_NOUNS = frozenset(
@@ -44,8 +45,19 @@ class Named:
     words: list[str]
     full: re.Pattern[str]
     head: re.Pattern[str] | None = None  # the last word alone, when that is unambiguous
+    # Lower-case text that any match must contain: a cheap test that rules most texts out before
+    # a pattern runs (the same answers, without a regular-expression search per entity and text).
+    needles: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        first = self.words[0].lower() if len(self.words) > 1 else _stem(self.words[0])
+        last = commonprefix([_stem(self.words[-1]), _stem(singularize(self.words[-1]))])  # the head pattern's forms
+        self.needles = (first, last) if self.head is not None else (first,)
 
     def mentioned_in(self, text: str) -> bool:
+        lowered = text.lower()
+        if not any(needle in lowered for needle in self.needles):
+            return False
         return bool(self.full.search(text) or (self.head and self.head.search(text)))
 
     def matches(self, text: str) -> list[re.Match[str]]:
@@ -56,6 +68,12 @@ class Named:
                 m for m in self.head.finditer(text) if not any(a <= m.start() < b for a, b in taken)
             ]
         return sorted(found, key=lambda m: m.start())
+
+
+def _stem(word: str) -> str:
+    """What every form of a word the patterns accept (singular, plural) starts with."""
+    forms = {word.lower(), pluralize(word).lower(), singularize(word).lower()}
+    return commonprefix(sorted(forms))
 
 
 def entity_name(raw: str) -> str:

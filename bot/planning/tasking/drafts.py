@@ -164,6 +164,7 @@ class DraftBook:
         self.data_model = data_model
         self.contracts = contracts
         self.layout = layout
+        self._operations_by_story: tuple[dict[str | None, list[int]], list[int]] | None = None
         self.concern = {td.id: concern_of(td) for td in self.decisions}
         self.known_frs = {r.id for r in self.spec.requirements}
         self.test_first = test_first_rule(context)
@@ -294,14 +295,29 @@ class DraftBook:
         return [r for r in self.spec.requirements if self.assignment.get(r.id) == story_id]
 
     def _story_operations(self, story_id: str | None, requirements: list[Requirement]) -> list[Operation]:
+        """The operations a story delivers: those naming it, and those naming no known story that
+        serve one of its requirements; in contract order."""
+        if story_id is None and not self.spec.stories:
+            return list(self.contracts.operations)
+        by_story, unowned = self._operation_index()
         ids = {r.id for r in requirements}
-        story_ids = {s.id for s in self.spec.stories}
-        return [
-            op for op in self.contracts.operations
-            if op.story == story_id
-            or (story_id is not None and op.story not in story_ids and set(op.requirements) & ids)
-            or (story_id is None and not self.spec.stories)
-        ]
+        chosen = list(by_story.get(story_id, []))
+        if story_id is not None:
+            chosen += [i for i in unowned if ids.intersection(self.contracts.operations[i].requirements)]
+        return [self.contracts.operations[i] for i in sorted(set(chosen))]
+
+    def _operation_index(self) -> tuple[dict[str | None, list[int]], list[int]]:
+        """Operation positions by story, and those of operations that name no known story (built once)."""
+        if self._operations_by_story is None:
+            story_ids = {s.id for s in self.spec.stories}
+            by_story: dict[str | None, list[int]] = {}
+            unowned: list[int] = []
+            for index, op in enumerate(self.contracts.operations):
+                by_story.setdefault(op.story, []).append(index)
+                if op.story not in story_ids:
+                    unowned.append(index)
+            self._operations_by_story = (by_story, unowned)
+        return self._operations_by_story
 
     def _story_entities(self, story: UserStory | None, requirements: list[Requirement]) -> list[str]:
         ops = self._story_operations(story.id if story else None, requirements)
