@@ -148,12 +148,18 @@ class SpecFacts:
     erasure: list[Statement] = dc_field(default_factory=list)
     open_questions: dict[str, str] = dc_field(default_factory=dict)  # location -> question
     _about: dict[str, list[Statement]] = dc_field(default_factory=dict, repr=False)
+    _lowered: list[str] | None = dc_field(default=None, repr=False)
 
     def about(self, name: str) -> list[Statement]:
         """The statements that name an entity (looked up once per entity)."""
         if name not in self._about:
             named = next((n for n in self.index if n.name == name), None)
-            self._about[name] = [s for s in self.corpus if named is not None and named.mentioned_in(s.text)]
+            if self._lowered is None:
+                self._lowered = [s.text.lower() for s in self.corpus]
+            self._about[name] = [] if named is None else [
+                s for s, lowered in zip(self.corpus, self._lowered, strict=True)
+                if any(needle in lowered for needle in named.needles) and named.mentioned_in(s.text)
+            ]
         return self._about[name]
 
 

@@ -164,7 +164,7 @@ class DraftBook:
         self.data_model = data_model
         self.contracts = contracts
         self.layout = layout
-        self._operations_by_story: tuple[dict[str | None, list[int]], list[int]] | None = None
+        self._operations_by_story: tuple[dict[str | None, list[int]], dict[str, list[int]]] | None = None
         self.concern = {td.id: concern_of(td) for td in self.decisions}
         self.known_frs = {r.id for r in self.spec.requirements}
         self.test_first = test_first_rule(context)
@@ -300,22 +300,23 @@ class DraftBook:
         if story_id is None and not self.spec.stories:
             return list(self.contracts.operations)
         by_story, unowned = self._operation_index()
-        ids = {r.id for r in requirements}
         chosen = list(by_story.get(story_id, []))
         if story_id is not None:
-            chosen += [i for i in unowned if ids.intersection(self.contracts.operations[i].requirements)]
+            chosen += [i for r in requirements for i in unowned.get(r.id, [])]
         return [self.contracts.operations[i] for i in sorted(set(chosen))]
 
-    def _operation_index(self) -> tuple[dict[str | None, list[int]], list[int]]:
-        """Operation positions by story, and those of operations that name no known story (built once)."""
+    def _operation_index(self) -> tuple[dict[str | None, list[int]], dict[str, list[int]]]:
+        """Operation positions by story, and, for operations that name no known story, by the
+        requirements they serve (built once)."""
         if self._operations_by_story is None:
             story_ids = {s.id for s in self.spec.stories}
             by_story: dict[str | None, list[int]] = {}
-            unowned: list[int] = []
+            unowned: dict[str, list[int]] = {}
             for index, op in enumerate(self.contracts.operations):
                 by_story.setdefault(op.story, []).append(index)
                 if op.story not in story_ids:
-                    unowned.append(index)
+                    for requirement in op.requirements:
+                        unowned.setdefault(requirement, []).append(index)
             self._operations_by_story = (by_story, unowned)
         return self._operations_by_story
 

@@ -85,9 +85,14 @@ def _stemmed(text: str) -> str:
     return " " + " ".join(stem(w) for w in _WORD.findall(text.lower())) + " "
 
 
+@lru_cache(maxsize=4096)
+def _name_phrase(name: str) -> str:
+    return _stemmed(name_words(name))
+
+
 def mentions(text: str, name: str) -> bool:
     """Whether a text names an entity, allowing a plural (`ExpenseReport` in "expense reports")."""
-    phrase = _stemmed(name_words(name))
+    phrase = _name_phrase(name)
     return phrase.strip() != "" and phrase in _stemmed(text)
 
 
@@ -111,20 +116,23 @@ class OverlapIndex:
     def __init__(self, candidates: Sequence[tuple[str, str]]) -> None:
         self.bags = [(key, stems(body)) for key, body in candidates]
         self.frequency: dict[str, int] = {}
-        for _, bag in self.bags:
+        self.postings: dict[str, list[str]] = {}  # stem -> keys of the candidates that have it
+        for key, bag in self.bags:
             for s in bag:
                 self.frequency[s] = self.frequency.get(s, 0) + 1
+                self.postings.setdefault(s, []).append(key)
 
     def scores(self, text: str) -> dict[str, tuple[int, float]]:
-        """For each candidate: how many words it shares with `text`, and a score that weights
-        words few candidates share (inverse document frequency)."""
-        wanted = stems(text)
+        """For each candidate that shares a word with `text`: how many words, and a score that
+        weights words few candidates share (inverse document frequency). Others share nothing."""
         total = len(self.bags)
-        out: dict[str, tuple[int, float]] = {}
-        for key, bag in self.bags:
-            shared = wanted & bag
-            out[key] = (len(shared), sum(math.log(1 + total / self.frequency[s]) for s in shared))
-        return out
+        shared: dict[str, int] = {}
+        weight: dict[str, float] = {}
+        for s in sorted(stems(text)):
+            for key in self.postings.get(s, ()):
+                shared[key] = shared.get(key, 0) + 1
+                weight[key] = weight.get(key, 0.0) + math.log(1 + total / self.frequency[s])
+        return {key: (shared[key], weight[key]) for key in shared}
 
 
 def overlap_scores(text: str, candidates: Sequence[tuple[str, str]]) -> dict[str, tuple[int, float]]:
@@ -387,11 +395,13 @@ def requirement_stories(
         req_entities = mentioned(req.text, entity_names)
         best: tuple[float, str] | None = None
         for story in stories:
-            shared, score = scores[story.id]
+            shared, score = scores.get(story.id, (0, 0.0))
+            if shared < 2:
+                continue  # too little in common to deliver the requirement, whatever else it shares
             entities = len(req_entities & story_entities[story.id])
             cited = sum(0.5 for ids in cited_by if {req.id, story.id} <= ids)
             total = score + entities + cited
-            if shared >= 2 and total >= MIN_STORY_MATCH:
+            if total >= MIN_STORY_MATCH:
                 if best is None or total > best[0] + 1e-9:
                     best = (total, story.id)
         out[req.id] = best[1] if best else None
