@@ -48,8 +48,10 @@ class Named:
     # Lower-case text that any match must contain: a cheap test that rules most texts out before
     # a pattern runs (the same answers, without a regular-expression search per entity and text).
     needles: tuple[str, ...] = field(init=False)
+    singular: tuple[str, ...] = field(init=False)  # the name's words, the last one singular
 
     def __post_init__(self) -> None:
+        self.singular = (*self.words[:-1], singularize(self.words[-1]))
         first = self.words[0].lower() if len(self.words) > 1 else _stem(self.words[0])
         last = commonprefix([_stem(self.words[-1]), _stem(singularize(self.words[-1]))])  # the head pattern's forms
         self.needles = (first, last) if self.head is not None else (first,)

@@ -57,12 +57,12 @@ def resolve_name(words: Sequence[str], index: Sequence[Named]) -> Named | None:
     """The entity a run of words names: whole name, trailing words, or the unique head noun."""
     if not words:
         return None
-    singular = [*words[:-1], singularize(words[-1])]
+    singular = (*words[:-1], singularize(words[-1]))
     for named in index:
-        if singular[-len(named.words):] == [*named.words[:-1], singularize(named.words[-1])]:
+        if singular[-len(named.singular):] == named.singular:
             return named
     for named in index:
-        if named.head is not None and singular[-1] == singularize(named.words[-1]):
+        if named.head is not None and singular[-1] == named.singular[-1]:
             return named
     return None
 
