@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 
-from bot.github.comments import find_own_comments
 from bot.github.issues import get_issue, react_to_comment
 from bot.github.permissions import is_eligible
 from bot.github.repo_config import RepoConfigError, VotersConfig, load_repo_config
@@ -48,8 +47,7 @@ def run_command(rt: Runtime, request: JobRequest) -> str:
 def restart(rt: Runtime, request: JobRequest) -> None:
     """Plan again from the issue as it is now, on the same branch and decision comments."""
     job = StartPlan(rt, request)
-    job.comments = find_own_comments(job.inst, request.issue)
-    state = job.load_state()
+    state = job.resume()
     fresh = state.model_copy(update={"phase": PlanPhase.INTAKE, "base_sha": None, "branch_sha": None,
                                      "started_at": None, "posted": {}, "outcomes": {},
                                      "failure": None, "cancelled_from": None})
@@ -60,8 +58,7 @@ def restart(rt: Runtime, request: JobRequest) -> None:
 def status(rt: Runtime, request: JobRequest) -> None:
     """Bring the status comment up to date."""
     job = StartPlan(rt, request)
-    job.comments = find_own_comments(job.inst, request.issue)
-    state = job.load_state()
+    state = job.resume()
     if state.phase is PlanPhase.VOTING:
         job.run()  # rebuilds the decisions and rewrites the status comment; posts nothing twice
         return

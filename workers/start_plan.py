@@ -67,6 +67,11 @@ class StartPlan:
 
     # -- state -------------------------------------------------------------------------------
 
+    def resume(self) -> PlanState:
+        """List the app's own comments on the issue and load the plan's state."""
+        self.comments = find_own_comments(self.inst, self.issue)
+        return self.load_state()
+
     def load_state(self) -> PlanState:
         """Redis first; else the hidden state in the app's own status comment; else a new plan."""
         state = self.rt.states.load(self.issue)
@@ -107,8 +112,7 @@ class StartPlan:
 
     def run(self) -> PlanState:
         react_to_issue(self.inst, self.issue, ACKNOWLEDGE.content)
-        self.comments = find_own_comments(self.inst, self.issue)
-        state = self.load_state()
+        state = self.resume()
         info = get_issue(self.inst, self.issue)
         if state.phase in (PlanPhase.GENERATION, PlanPhase.REVIEW, PlanPhase.DONE):
             return state  # past voting: a redelivery or a second label changes nothing

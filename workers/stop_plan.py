@@ -6,7 +6,6 @@ resumes where the plan stopped.
 
 from __future__ import annotations
 
-from bot.github.comments import find_own_comments
 from bot.github.issues import get_issue
 from bot.jobs import JobRequest
 from bot.plan_state import PlanPhase, PlanState
@@ -20,8 +19,7 @@ STOPPABLE = (PlanPhase.INTAKE, PlanPhase.NEEDS_DETAIL, PlanPhase.ANALYSIS, PlanP
 def cancel(rt: Runtime, request: JobRequest) -> PlanState | None:
     """Mark the plan cancelled; None when the issue never had one, unchanged once the PR is open."""
     job = StartPlan(rt, request)
-    job.comments = find_own_comments(job.inst, request.issue)
-    state = job.load_state()
+    state = job.resume()
     if state.status_comment_id is None and state.phase is PlanPhase.INTAKE:
         return None  # planbot never started on this issue
     if state.phase not in STOPPABLE:

@@ -39,11 +39,10 @@ from bot.planning.catalog.vocabulary import (
 )
 from bot.planning.context import PlanningContext
 from bot.planning.decisions import TechnicalDecision
-from bot.planning.risks import Level, Risk
+from bot.planning.risks import LEVEL_RANK, Level, Risk
 from bot.planning.spec import MetricKind, OpenQuestion
 
 MB = 1024 * 1024
-_LEVEL_RANK: dict[str, int] = {"High": 0, "Medium": 1, "Low": 2}
 _MUST_NOT_LEAK = rx(
     r"\bwithout access\b",
     r"\b(?:must not|never|cannot|can't|should not) (?:see|view|read|access|expose)\b",
@@ -459,4 +458,4 @@ def assess_risks(context: PlanningContext, decisions: Sequence[TechnicalDecision
     situation = Situation(context)
     found = [risk for rule in SPEC_RULES if (risk := rule(situation, decisions)) is not None]
     found += _decision_risks(situation, decisions)
-    return sorted(found, key=lambda r: (_LEVEL_RANK[r.impact], _LEVEL_RANK[r.likelihood]))
+    return sorted(found, key=lambda r: (LEVEL_RANK[r.impact], LEVEL_RANK[r.likelihood]))

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 Level = Literal["High", "Medium", "Low"]
+LEVEL_RANK: dict[str, int] = {"High": 0, "Medium": 1, "Low": 2}  # 0 for the most serious
 
 
 class Risk(BaseModel):

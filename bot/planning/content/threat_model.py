@@ -22,7 +22,7 @@ from bot.planning.decisions import Category, TechnicalDecision
 from bot.planning.content.hot_queries import is_http_operation, is_list_operation
 from bot.planning.content.integrations import ExternalSystem, external_systems
 from bot.planning.plan import Plan
-from bot.planning.risks import Level
+from bot.planning.risks import LEVEL_RANK, Level
 from bot.planning.spec import MetricKind
 from bot.planning.content.technologies import FoundTechnology, TechKind, of_kind, technologies_in_force
 
@@ -71,8 +71,7 @@ class Threat(BaseModel):
     @property
     def severity(self) -> int:
         """0 for the most severe; threats are listed in this order."""
-        rank = {"High": 0, "Medium": 1, "Low": 2}
-        return rank[self.impact] * 3 + rank[self.likelihood]
+        return LEVEL_RANK[self.impact] * 3 + LEVEL_RANK[self.likelihood]
 
 
 class ThreatModel(BaseModel):
