@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
@@ -64,6 +65,15 @@ class Contracts(BaseModel):
     events: list[EventContract] = Field(default_factory=list)
     files: list[ContractFile] = Field(default_factory=list)
     error_codes: dict[int, str] = Field(default_factory=dict)  # status -> meaning
+
+    @cached_property
+    def responses_by_entity(self) -> dict[str, list[str]]:
+        """Entity name -> the ids of the operations that return it, in order."""
+        out: dict[str, list[str]] = {}
+        for operation in self.operations:
+            if operation.entity and operation.response_schema:
+                out.setdefault(operation.entity, []).append(operation.operation_id)
+        return out
 
 
 def build_contracts(context: PlanningContext, data_model: DataModel, decisions: Sequence[TechnicalDecision]) -> Contracts:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 import bot
 from bot.planning.analysis import Analysis, analyse
+from bot.planning.collector import fewer_collections
 from bot.planning.conflicts import find_conflicts
 from bot.planning.context import PlanningContext
 from bot.planning.contracts import InterfaceKind, build_contracts
@@ -81,6 +82,7 @@ def intake(request: PlanRequest) -> Spec:
     return read_spec(request.text, title=request.title)
 
 
+@fewer_collections()
 def prepare(request: PlanRequest, source: FileSource, branches: Sequence[str]) -> Prepared:
     """Everything up to the decisions people must take."""
     spec = intake(request)
@@ -125,6 +127,7 @@ def build_plan(context: PlanningContext, analysis: Analysis, now: datetime, *, t
     )
 
 
+@fewer_collections()
 def generate(
     prepared: Prepared,
     now: datetime,

@@ -136,6 +136,10 @@ class Spec(BaseModel):
     technical_context: str | None = None  # a `Technical Context` section, or text after `/plan`
     raw: str = Field(default="", repr=False)
 
+    def stories_by_priority(self) -> list[UserStory]:
+        """The stories, P1 first; stories of equal priority in the spec's order."""
+        return sorted(self.stories, key=lambda s: s.priority)
+
     def metrics(self) -> list[Metric]:
         """Every figure the spec states, requirements first, then success criteria."""
         found = [m for r in self.requirements for m in r.metrics]

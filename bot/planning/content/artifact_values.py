@@ -24,7 +24,7 @@ from bot.planning.plan import Plan
 from bot.planning.risks import Risk
 from bot.planning.spec import UserStory
 from bot.planning.content.technologies import FoundTechnology, TechKind, of_kind, technologies_in_force
-from bot.planning.content.testing_plan import Journey, Strategy, plan_testing, stories_by_priority
+from bot.planning.content.testing_plan import Journey, Strategy, plan_testing
 from bot.planning.content.threat_model import AUTH_WORDS, Threat, ThreatModel, personal_values, threat_model
 from bot.planning.content.toolchain import Toolchain, performance_tool, toolchain
 
@@ -243,7 +243,7 @@ def _escalated(plan: Plan, area: str | None = None) -> list[Risk]:
 
 
 def _story_commands(plan: Plan, tools: Toolchain) -> list[tuple[str, str]]:
-    return [(s.id, tools.test_story.replace("{story}", s.id)) for s in stories_by_priority(plan)]
+    return [(s.id, tools.test_story.replace("{story}", s.id)) for s in plan.context.spec.stories_by_priority()]
 
 
 _KIND_SCOPES = {"list": "collection", "create": "create", "upload": "create", "action": "action", "run": "create",
@@ -356,7 +356,7 @@ def _quickstart(plan: Plan, sh: _Shared) -> QuickstartValues:
         perf_tool=sh.perf_tool,
         toolchain=sh.tools,
         env=dev_environment(plan, sh.tools, sh.found, sh.systems),
-        stories=stories_by_priority(plan),
+        stories=plan.context.spec.stories_by_priority(),
         systems=sh.systems,
         realtime=of_kind(sh.found, TechKind.REALTIME),
         story_commands=sh.story_commands,

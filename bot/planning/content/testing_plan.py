@@ -100,11 +100,6 @@ def _coverage(plan: Plan) -> CoverageTarget:
     return CoverageTarget(percent=PROPOSED_COVERAGE, source=None)
 
 
-def stories_by_priority(plan: Plan) -> list[UserStory]:
-    stories = plan.context.spec.stories
-    return sorted(stories, key=lambda s: (s.priority, stories.index(s)))
-
-
 def _factory_name(entity: str, tools: Toolchain) -> str:
     words = re.sub(r"(?<=[a-z0-9])([A-Z])", r" \1", entity).split()
     if tools.language in ("Python", "Ruby", "Rust"):
@@ -167,11 +162,11 @@ def plan_testing(plan: Plan, tools: Toolchain, found: list[FoundTechnology], sys
             story_reqs[op.story].update(op.requirements)
     scenarios = [
         Scenario(id=f"{story.id}-AS{i}", story=story.id, scenario=sc, operations=ops_by_story.get(story.id, []))
-        for story in stories_by_priority(plan)
+        for story in plan.context.spec.stories_by_priority()
         for i, sc in enumerate(story.scenarios, start=1)
     ]
     journeys = [Journey(story=s, operations=ops_by_story.get(s.id, []), events=_story_events(plan, s, story_reqs[s.id]))
-                for s in stories_by_priority(plan)]
+                for s in plan.context.spec.stories_by_priority()]
     fixtures = []
     focus = []
     for entity in plan.data_model.entities:
@@ -193,7 +188,7 @@ def plan_testing(plan: Plan, tools: Toolchain, found: list[FoundTechnology], sys
         coverage=_coverage(plan),
         unit_focus=focus,
         scenarios=scenarios,
-        stories_without_scenarios=[s for s in stories_by_priority(plan) if not s.scenarios],
+        stories_without_scenarios=[s for s in plan.context.spec.stories_by_priority() if not s.scenarios],
         journeys=journeys,
         contract_files=plan.contracts.files,
         real_services=services,

@@ -5,7 +5,7 @@ traced to its story and requirements. `bot.planning.openapi` turns them into the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,7 @@ from bot.planning.interfaces.kinds import (
     corpus_text,
 )
 from bot.planning.modeling.concerns import decision_for, has_trait
-from bot.planning.modeling.names import Named, name_index
+from bot.planning.modeling.names import NameIndex, name_index
 from bot.planning.modeling.states import StateVocabulary
 from bot.planning.modeling.words import (
     camel_case,
@@ -33,7 +33,7 @@ from bot.planning.modeling.words import (
     stem,
 )
 from bot.planning.openapi import HttpOptions, Security, request_schema, writable_fields
-from bot.planning.spec import Spec, UserStory
+from bot.planning.spec import Requirement, Spec, UserStory
 
 
 _VERBS: dict[str, re.Pattern[str]] = {
@@ -61,9 +61,20 @@ class _StoryIndex:
     """Which story and which requirements an operation serves."""
 
     spec: Spec
-    named: dict[str, Named]
+    names: NameIndex
     _texts: dict[str, str] = field(default_factory=dict, repr=False)
     _naming: dict[str, list[UserStory]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_priority = sorted(self.spec.stories, key=lambda s: (s.priority, s.id))
+        self._numbered: dict[str, list[tuple[int, Requirement]]] = {}  # FR id -> (place in the spec, requirement)
+        for place, requirement in enumerate(self.spec.requirements):
+            self._numbered.setdefault(requirement.id, []).append((place, requirement))
+
+    def requirements_named(self, ids: Iterable[str]) -> list[Requirement]:
+        """The spec's requirements with these ids, in the spec's order."""
+        found = {place: r for i in set(ids) for place, r in self._numbered.get(i, [])}
+        return [found[place] for place in sorted(found)]
 
     def story_text(self, story: UserStory) -> str:
         if story.id not in self._texts:
@@ -74,8 +85,7 @@ class _StoryIndex:
         """The stories, in the given order, whose text names the entity (looked up once per entity)."""
         key = entity or ""
         if key not in self._naming:
-            named = self.named.get(key)
-            self._naming[key] = [s for s in stories if named is not None and named.mentioned_in(self.story_text(s))]
+            self._naming[key] = [s for s in stories if self.names.mentions(self.story_text(s), key)]
         return self._naming[key]
 
     def story_for(self, entity: str | None, verbs: re.Pattern[str] | None = None,
@@ -84,7 +94,7 @@ class _StoryIndex:
         """The story an operation serves: for a transition, the story whose title (then scenarios,
         then description) acts towards the target state; for a run, the one naming its activity;
         else the first story, by priority, that names the entity (preferring one with the verb)."""
-        stories = sorted(self.spec.stories, key=lambda s: (s.priority, s.id))
+        stories = self.by_priority
         if vocabulary is not None and target is not None:
             for texts in ((s.title,) for s in stories), ((sc.when for sc in s.scenarios) for s in stories), \
                     ((s.description,) for s in stories):
@@ -107,8 +117,7 @@ class _StoryIndex:
         ids = model.requirements
         if verbs is None:
             return list(ids)
-        wanted = set(ids)
-        matching = [r.id for r in self.spec.requirements if r.id in wanted and verbs.search(r.text)]
+        matching = [r.id for r in self.requirements_named(ids) if verbs.search(r.text)]
         return matching or list(ids)
 
     def action_requirements(self, model: EntityModel, target: str) -> list[str]:
@@ -176,18 +185,18 @@ def plan_operations(context: PlanningContext, data_model: DataModel, options: Ht
     """The REST operations: CRUD for the entities the stories act on, actions for state transitions,
     uploads and downloads for files, runs for jobs, history for the audit trail."""
     spec = context.spec
-    index = {n.name: n for n in name_index([m.name for m in data_model.entities])}
-    stories = _StoryIndex(spec, index)
+    stories = _StoryIndex(spec, name_index([m.name for m in data_model.entities]))
     ops: list[Operation] = []
+    taken: set[str] = set()
     requests: dict[str, dict[str, Any]] = {}
     locking = [409, 412] if options.concurrency else [409]
 
     def add(op: Operation) -> None:
-        taken = {o.operation_id for o in ops}
         base, n = op.operation_id, 2
         while op.operation_id in taken:
             op.operation_id = f"{base}{n}"
             n += 1
+        taken.add(op.operation_id)
         ops.append(op)
 
     for model in data_model.entities:
@@ -200,7 +209,7 @@ def plan_operations(context: PlanningContext, data_model: DataModel, options: Ht
         parent = _parent(model, data_model)
         parent_path = f"/{plural_kebab(parent[0].name)}/{{{camel_case(parent[0].name)}Id}}" if parent else ""
         exclude = [parent[1]] if parent else []
-        external = 503 if any(EXTERNAL_CUE.search(r.text) for r in spec.requirements if r.id in model.requirements) else None
+        external = 503 if any(EXTERNAL_CUE.search(r.text) for r in stories.requirements_named(model.requirements)) else None
 
         default_story = _default_story(model, data_model, stories)
 

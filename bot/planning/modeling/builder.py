@@ -19,7 +19,7 @@ from bot.planning.modeling.fieldtypes import (
     reference_field,
     timestamp_field,
 )
-from bot.planning.modeling.names import FILE_NOUNS, PERSON_ROLES, Named, entity_kind, entity_name, name_index
+from bot.planning.modeling.names import FILE_NOUNS, PERSON_ROLES, NameIndex, Named, entity_kind, entity_name, name_index
 from bot.planning.modeling.policies import (
     AUDIT_CUE,
     CONCURRENCY_CUE,
@@ -91,7 +91,7 @@ def _unique_fields(fields: Iterable[EntityField]) -> list[EntityField]:
 
 
 def _entity_fields(
-    entity: Entity, model: EntityModel, index: Sequence[Named], person: str | None, dialect: str,
+    entity: Entity, model: EntityModel, index: NameIndex, person: str | None, dialect: str,
     drafts: list[RelationDraft],
 ) -> list[EntityField]:
     fields = [id_field(dialect)]
@@ -301,7 +301,7 @@ def _concurrent(text: str) -> bool:
 
 
 # Each entity is checked against every requirement and edge case: the cues are read once per text.
-def _rules(model: EntityModel, spec: Spec, facts: SpecFacts, named: Named, audit_name: str | None) -> list[str]:
+def _rules(model: EntityModel, spec: Spec, index: NameIndex, named: Named, audit_name: str | None) -> list[str]:
     rules: list[str] = []
     machine = model.state_machine
     if machine is not None:
@@ -314,12 +314,12 @@ def _rules(model: EntityModel, spec: Spec, facts: SpecFacts, named: Named, audit
         initial = re.compile(re.escape(machine.initial) + r"\s+(?:[\w-]+\s+)?$", re.I)
         for requirement in spec.requirements:
             text = requirement.text
-            if not _edits(text):
+            if not _edits(text) or not index.mentions(text, model.name):
                 continue
             if any(initial.search(text[: m.start()]) for m in named.matches(text)):
                 rules.append(f"Edited or deleted only while {machine.initial} ({requirement.id}).")
     for requirement in spec.requirements:
-        if _exactly_once(requirement.text) and named.mentioned_in(requirement.text):
+        if _exactly_once(requirement.text) and index.mentions(requirement.text, model.name):
             clause = next(c for c in re.split(r"[,;]", requirement.text) if EXACTLY_ONCE.search(c))
             rules.append(f"{short_quote(clause, 80).strip().capitalize()} ({requirement.id}): one row per "
                          f"{' '.join(name_words(model.name))} and operation under a unique constraint; retries are idempotent.")
@@ -502,10 +502,11 @@ def build_data_model(context: PlanningContext, decisions: Sequence[TechnicalDeci
     related_retention: dict[str, str] = {}
     # outcomes and the audit trail read the retention of the records they describe
     ordered = sorted(models, key=lambda m: {"outcome": 1, "audit": 2}.get(m.kind, 0))
+    frs_naming = index.naming((r.id, r.text) for r in spec.requirements)  # entity -> the FRs that name it
     for model in ordered:
         named = named_by[model.name]
         if not model.derived:
-            model.requirements = _entity_requirements(model, spec, named, named_by, outcome_owner.get(model.name))
+            model.requirements = _entity_requirements(model, spec, index, frs_naming, outcome_owner.get(model.name))
         if model.kind == "file":
             model.constraints = []
         concurrency = _concurrency(model, spec, named, dialect, single)
@@ -525,7 +526,7 @@ def build_data_model(context: PlanningContext, decisions: Sequence[TechnicalDeci
         model.constraints = entity_constraints(model, relations, tables, dialect)
         if model.kind == "file":
             file_validation(model, spec, facts, named)
-        model.rules = _rules(model, spec, facts, named, audit_name)
+        model.rules = _rules(model, spec, index, named, audit_name)
         if concurrency is not None:
             model.rules.append(f"Optimistic locking: every update and transition carries the `version` it read (HTTP "
                                f"If-Match); a stale write is refused, so the second of two simultaneous actions fails "
@@ -559,22 +560,23 @@ def build_data_model(context: PlanningContext, decisions: Sequence[TechnicalDeci
     )
 
 
-def _entity_requirements(
-    model: EntityModel, spec: Spec, named: Named, named_by: dict[str, Named], owner: str | None
-) -> list[str]:
+def _entity_requirements(model: EntityModel, spec: Spec, index: NameIndex, naming: dict[str, list[str]],
+                         owner: str | None) -> list[str]:
     """FR ids that name the entity; for a run, those that name its activity (`export` for
     ExportBatch); for an outcome, those that act on its states of the entity it decides."""
-    found: list[str] = []
     words = name_words(model.name)
     activity = stem(words[0]) if model.kind == "run" and len(words) > 1 else None
-    outcome = model.field("outcome")
+    outcome = model.field("outcome") if owner else None
+    if activity is None and outcome is None:
+        return list(naming.get(model.name, []))
+    found: list[str] = []
     for requirement in spec.requirements:
         text = requirement.text
-        if named.mentioned_in(text):
+        if index.mentions(text, model.name):
             found.append(requirement.id)
         elif activity and any(stem(w) == activity for w in re.findall(r"[A-Za-z]+", text)):
             found.append(requirement.id)
-        elif owner and outcome is not None and named_by[owner].mentioned_in(text):
+        elif owner and outcome is not None and index.mentions(text, owner):
             vocabulary = StateVocabulary(outcome.enum_values)
             if any(not adjective for _, adjective, _, _ in vocabulary.mentions(text)):
                 found.append(requirement.id)

@@ -10,7 +10,7 @@ from bot.planning.context import PlanningContext
 from bot.planning.datamodel import EntityModel, Index, Relation
 from bot.planning.decisions import TechnicalDecision
 from bot.planning.modeling.concerns import has_trait
-from bot.planning.modeling.names import Named
+from bot.planning.modeling.names import NameIndex, Named
 from bot.planning.modeling.statements import Statement
 from bot.planning.modeling.words import human_bytes, human_days, plural_snake, singularize, snake_case
 from bot.planning.spec import MetricKind, Spec
@@ -139,7 +139,7 @@ class SpecFacts:
     """What the spec says that several policies read."""
 
     corpus: list[Statement]
-    index: list[Named]
+    index: NameIndex
     latency: str = ""  # "p95 under 300 ms (SC-002)"
     mentions_currency: bool = False
     realtime: bool = False
@@ -148,22 +148,17 @@ class SpecFacts:
     erasure: list[Statement] = dc_field(default_factory=list)
     open_questions: dict[str, str] = dc_field(default_factory=dict)  # location -> question
     _about: dict[str, list[Statement]] = dc_field(default_factory=dict, repr=False)
-    _lowered: list[str] | None = dc_field(default=None, repr=False)
+    _about_names: int = dc_field(default=-1, repr=False)  # how many names `_about` was read for
 
     def about(self, name: str) -> list[Statement]:
-        """The statements that name an entity (looked up once per entity)."""
-        if name not in self._about:
-            named = next((n for n in self.index if n.name == name), None)
-            if self._lowered is None:
-                self._lowered = [s.text.lower() for s in self.corpus]
-            self._about[name] = [] if named is None else [
-                s for s, lowered in zip(self.corpus, self._lowered, strict=True)
-                if any(needle in lowered for needle in named.needles) and named.mentioned_in(s.text)
-            ]
-        return self._about[name]
+        """The statements that name an entity."""
+        if self._about_names != len(self.index):  # read anew when a name joins the index
+            self._about = self.index.naming((s, s.text) for s in self.corpus)
+            self._about_names = len(self.index)
+        return self._about.get(name, [])
 
 
-def spec_facts(context: PlanningContext, corpus: list[Statement], index: list[Named]) -> SpecFacts:
+def spec_facts(context: PlanningContext, corpus: list[Statement], index: NameIndex) -> SpecFacts:
     spec = context.spec
     facts = SpecFacts(corpus=corpus, index=index)
     latency = spec.metrics_of(MetricKind.LATENCY)
@@ -210,7 +205,7 @@ def file_validation(model: EntityModel, spec: Spec, facts: SpecFacts, named: Nam
     size = next((f for f in model.fields if f.name.endswith(("size_bytes", "size")) and f.type == "integer"), None)
     content = next((f for f in model.fields if f.name.endswith("content_type")), None)
     for requirement in spec.requirements:
-        if not named.mentioned_in(requirement.text):
+        if not facts.index.mentions(requirement.text, model.name):
             continue
         for metric in requirement.metrics:
             if metric.kind is MetricKind.SIZE and size is not None:
@@ -266,7 +261,7 @@ def caching_strategy(model: EntityModel, td: TechnicalDecision | None, facts: Sp
 _KEEP_VERB = re.compile(r"\b(?:keep|kept|retain\w*|retention|store[sd]?|archiv\w*|purge[sd]?|delete[sd]? after)\b", re.I)
 
 
-def retention_subject(text: str, index: Sequence[Named]) -> str | None:
+def retention_subject(text: str, index: NameIndex) -> str | None:
     """The entity a retention statement is about: the last one named before the keep verb,
     else the first one named after it."""
     verb = _KEEP_VERB.search(text)
@@ -274,7 +269,10 @@ def retention_subject(text: str, index: Sequence[Named]) -> str | None:
         return None
     before: list[tuple[int, str]] = []
     after: list[tuple[int, str]] = []
+    named_here = index.names_in(text)
     for named in index:
+        if named.name not in named_here:
+            continue
         for match in named.matches(text):
             (before if match.start() < verb.start() else after).append((match.start(), named.name))
     if before:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.planning.datamodel import EntityModel
-from bot.planning.modeling.names import PERSON_ROLES, Named
+from bot.planning.modeling.names import PERSON_ROLES, NameIndex, Named
 from bot.planning.modeling.words import INVARIANT_PLURALS, is_plural, singularize, snake_case
 
 
@@ -53,22 +53,8 @@ def person_entity(models: Sequence[EntityModel]) -> str | None:
     return people[0] if len(people) == 1 else (people[0] if people else None)
 
 
-def resolve_name(words: Sequence[str], index: Sequence[Named]) -> Named | None:
-    """The entity a run of words names: whole name, trailing words, or the unique head noun."""
-    if not words:
-        return None
-    singular = (*words[:-1], singularize(words[-1]))
-    for named in index:
-        if singular[-len(named.singular):] == named.singular:
-            return named
-    for named in index:
-        if named.head is not None and singular[-1] == named.singular[-1]:
-            return named
-    return None
-
-
 def attribute_reference(
-    attr_words: Sequence[str], index: Sequence[Named], person: str | None
+    attr_words: Sequence[str], index: NameIndex, person: str | None
 ) -> tuple[str, str, str, bool] | None:
     """`(target, cardinality, role words, names the entity?)` when an attribute names another
     entity (`expense line`, `reports included`) or a role a person plays (`manager`, `approved by`)."""
@@ -84,7 +70,7 @@ def attribute_reference(
     core = list(words)
     while len(core) > 1 and _PARTICIPLE_TAIL.match(core[-1]):
         core = core[:-1]  # "reports included" -> "reports"
-    named = resolve_name(core, index)
+    named = index.resolve(core)
     if named is not None:
         many = is_plural(core[-1]) and core[-1] not in INVARIANT_PLURALS
         return named.name, "many-to-many" if many else "many-to-one", " ".join(core), True
@@ -104,14 +90,15 @@ def label_for_role(role: str) -> str:
 
 
 def description_relations(
-    model: EntityModel, description: str, index: Sequence[Named], person: str | None
+    model: EntityModel, description: str, index: NameIndex, person: str | None
 ) -> list[RelationDraft]:
     """Relations the description states: `a set of X`, `attached to one X`, `a manager's …`,
     `a person who submits reports`."""
     text = " ".join(description.split())
     found: list[RelationDraft] = []
+    named_here = index.names_in(text)
     for named in index:
-        if named.name == model.name:
+        if named.name == model.name or named.name not in named_here:
             continue
         for match in named.matches(text):
             before = text[: match.start()]
@@ -133,7 +120,7 @@ def description_relations(
                 break
     for match in _POSSESSIVE.finditer(text):
         word = match.group(1).lower()
-        named = resolve_name([word], index)
+        named = index.resolve([word])
         if named is not None and named.name != model.name:
             found.append(RelationDraft(model.name, named.name, "many-to-one", snake_case(named.name) + "_id",
                                        "has", required=True))

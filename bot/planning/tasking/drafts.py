@@ -16,9 +16,9 @@ from bot.planning.layout import ProjectLayout
 from bot.planning.spec import MetricKind, Requirement, UserStory
 from bot.planning.tasking.rules import (
     Concern,
+    NamePhrases,
     concern_of,
     evidence_ids,
-    mentions,
     requirement_stories,
     shorten,
     stems,
@@ -165,6 +165,7 @@ class DraftBook:
         self.contracts = contracts
         self.layout = layout
         self._operations_by_story: tuple[dict[str | None, list[int]], dict[str, list[int]]] | None = None
+        self._phrases: NamePhrases | None = None
         self.concern = {td.id: concern_of(td) for td in self.decisions}
         self.known_frs = {r.id for r in self.spec.requirements}
         self.test_first = test_first_rule(context)
@@ -241,6 +242,12 @@ class DraftBook:
 
     def _entity_names(self) -> list[str]:
         return [e.name for e in self.data_model.entities] or [e.name for e in self.spec.entities]
+
+    def _names_in(self, text: str) -> set[str]:
+        """The entity names a text mentions."""
+        if self._phrases is None:
+            self._phrases = NamePhrases(self._entity_names())
+        return self._phrases.mentioned(text)
 
     def _entity(self, name: str) -> EntityModel | None:
         return self.data_model.entity(name)
@@ -326,7 +333,8 @@ class DraftBook:
         frs = {r.id for r in requirements}
         names = [e.entity for e in self.contracts.events if e.entity and set(e.requirements) & frs]
         names += [op.entity for op in ops if op.entity]
-        names += [name for name in self._entity_names() if mentions(text, name)]
+        named = self._names_in(text)
+        names += [name for name in self._entity_names() if name in named]
         known = set(self._entity_names())
         return [n for n in unique(names) if n in known]
 

@@ -96,9 +96,27 @@ def mentions(text: str, name: str) -> bool:
     return phrase.strip() != "" and phrase in _stemmed(text)
 
 
-def mentioned(text: str, names: Iterable[str]) -> set[str]:
-    """The names among `names` that a text mentions."""
-    return {name for name in names if mentions(text, name)}
+class NamePhrases:
+    """Which of many entity names each text mentions, as `mentions` decides, with the text's
+    stemmed words read once rather than searched once per name."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._names: dict[tuple[str, ...], list[str]] = {}
+        for name in names:
+            phrase = tuple(_name_phrase(name).split())
+            if phrase:
+                self._names.setdefault(phrase, []).append(name)
+        self._lengths = sorted({len(p) for p in self._names})
+
+    def mentioned(self, text: str) -> set[str]:
+        stems_ = _stemmed(text).split()
+        found: set[str] = set()
+        for start in range(len(stems_)):
+            for length in self._lengths:
+                names = self._names.get(tuple(stems_[start:start + length]))
+                if names:
+                    found.update(names)
+        return found
 
 
 def shorten(text: str, limit: int = 90) -> str:
@@ -374,17 +392,22 @@ def requirement_stories(
     stories = spec.stories
     ids = {s.id for s in stories}
     order = {s.id: (s.priority, i) for i, s in enumerate(stories)}
+    place = {s.id: i for i, s in reversed(list(enumerate(stories)))}  # the first story with each id
     texts = {s.id: story_text(s) for s in stories}
-    entity_names = [e.name for e in spec.entities]
-    story_entities = {sid: mentioned(text, entity_names) for sid, text in texts.items()}
+    phrases = NamePhrases(e.name for e in spec.entities)
+    story_entities = {sid: phrases.mentioned(text) for sid, text in texts.items()}
     cited_by = [evidence_ids(td) for td in decisions]
     story_index = OverlapIndex(list(texts.items()))
+    serving: dict[str, list[str]] = {}  # FR id -> the stories of the operations that serve it, an entry per operation
+    for op in contracts.operations:
+        if op.story in ids:
+            for fr in dict.fromkeys(op.requirements):
+                serving.setdefault(fr, []).append(op.story)
     out: dict[str, str | None] = {}
     for req in spec.requirements:
         votes: dict[str, int] = {}
-        for op in contracts.operations:
-            if op.story in ids and req.id in op.requirements:
-                votes[op.story] = votes.get(op.story, 0) + 1
+        for story_id in serving.get(req.id, []):
+            votes[story_id] = votes.get(story_id, 0) + 1
         if votes:
             out[req.id] = min(votes, key=lambda s: (-votes[s], order[s]))
             continue
@@ -392,18 +415,17 @@ def requirement_stories(
             out[req.id] = None
             continue
         scores = story_index.scores(req.text)
-        req_entities = mentioned(req.text, entity_names)
+        req_entities = phrases.mentioned(req.text)
         best: tuple[float, str] | None = None
-        for story in stories:
-            shared, score = scores.get(story.id, (0, 0.0))
-            if shared < 2:
-                continue  # too little in common to deliver the requirement, whatever else it shares
-            entities = len(req_entities & story_entities[story.id])
-            cited = sum(0.5 for ids in cited_by if {req.id, story.id} <= ids)
-            total = score + entities + cited
+        # too little in common (fewer than two words) and a story cannot deliver the requirement
+        sharing = sorted((sid for sid, (shared, _) in scores.items() if shared >= 2), key=place.__getitem__)
+        for story_id in sharing:
+            entities = len(req_entities & story_entities[story_id])
+            cited = sum(0.5 for ids in cited_by if {req.id, story_id} <= ids)
+            total = scores[story_id][1] + entities + cited
             if total >= MIN_STORY_MATCH:
                 if best is None or total > best[0] + 1e-9:
-                    best = (total, story.id)
+                    best = (total, story_id)
         out[req.id] = best[1] if best else None
     return out
 

@@ -40,7 +40,7 @@ class StoryTasks(FoundationTasks):
     """Adds one phase per user story (or one core phase for a spec without stories)."""
 
     def stories(self) -> None:
-        stories = sorted(self.spec.stories, key=lambda s: (s.priority, self.spec.stories.index(s)))
+        stories = self.spec.stories_by_priority()
         top = stories[0].priority if stories else None
         for number, story in enumerate(stories, start=3):
             digits = re.sub(r"\D", "", story.id) or str(number - 2)

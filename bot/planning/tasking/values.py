@@ -18,13 +18,15 @@ from pydantic import BaseModel, Field
 from bot.planning.content.compliance import compliance
 from bot.planning.decisions import Category, TechnicalDecision
 from bot.planning.content.integrations import ExternalSystem, external_systems
+from bot.planning.memo import per_plan
+from bot.planning.mentions import named_in
 from bot.planning.layout import UNDECIDED, detect_language, stated_frameworks
 from bot.planning.plan import Plan
 from bot.planning.spec import MetricKind, Requirement
 from bot.planning.tasking.drafts import migration_order
 from bot.planning.tasking.polish import Signal, monitoring_signals
 from bot.planning.tasking.rules import Concern, concern_of, evidence_ids, stems, test_first_rule, unique
-from bot.planning.tasks import MVP_MARK, Phase, Task
+from bot.planning.tasks import MVP_MARK, POLISH, Phase, Task
 from bot.planning.content.technologies import FoundTechnology, TechKind, technologies_in_force
 from bot.planning.timeline import FOCUS_FACTOR, WORK_DAYS_PER_WEEK, weekly_capacity
 
@@ -66,6 +68,7 @@ class TasksValues(BaseModel):
     test_first: str | None  # the constitution rule that demands tests first
     provisional: list[str]  # TD ids of PROVISIONAL DECISIONS
     order: list[PhaseOrder]
+    delivery_order: list[PhaseOrder]  # the entries of `order` for the delivery phases
     side_by_side: list[Phase]  # delivery phases that need nothing but the foundation
     critical_path: list[Task]
     critical_days: float
@@ -104,7 +107,7 @@ def _figures(plan: Plan, tasks: list[Task]) -> list[Figure]:
         figures = [m.text for m in metrics if m.kind in _PERFORMANCE_KINDS]
         if not figures:
             continue
-        testing = [t.id for t in tasks if re.search(rf"\b{re.escape(source)}\b", t.description)]
+        testing = _task_mentions(plan).tasks_naming.get(source, [])
         out.append(Figure(source=source, statement=statement, figures=figures, tasks=testing))
     return out
 
@@ -117,8 +120,10 @@ def tasks_markdown_values(plan: Plan) -> TasksValues:
     needs = task_plan.phase_dependencies()
     direct = direct_prerequisites(needs)
     order = [PhaseOrder(phase=p, after=[by_key[k] for k in direct[p.key]]) for p in task_plan.phases]
-    foundation = {k for k in by_key if by_key[k] not in task_plan.delivery_phases()} - {"polish"}
-    side_by_side = [p for p in task_plan.delivery_phases() if set(needs[p.key]) <= foundation]
+    delivery = task_plan.delivery_phases()
+    delivering = {p.key for p in delivery}
+    foundation = set(by_key) - delivering - {POLISH}
+    side_by_side = [p for p in delivery if set(needs[p.key]) <= foundation]
     path = task_plan.critical_path()
     coverage = task_plan.coverage()
     by_id = {t.id: t for t in tasks}
@@ -141,6 +146,7 @@ def tasks_markdown_values(plan: Plan) -> TasksValues:
         test_first=test_first_rule(plan.context),
         provisional=[td.id for td in plan.analysis.decisions if td.provisional],
         order=order,
+        delivery_order=[o for o in order if o.phase.key in delivering],
         side_by_side=side_by_side,
         critical_path=path,
         critical_days=round(sum(t.effort_days for t in path), 2),
@@ -234,6 +240,48 @@ def _phase_label(phase: Phase) -> str:
 
 def _transitive_reduction(edges: dict[str, list[str]]) -> dict[str, list[str]]:
     """Keep a → c only when no other path leads from a to c."""
+    order = _topological_order(edges)
+    if order is None:
+        return _reduction_by_search(edges)
+    bit = {node: 1 << place for place, node in enumerate(order)}
+    below: dict[str, int] = {}  # node -> the nodes reachable from it, as bits
+    for node in reversed(order):
+        mask = 0
+        for child in edges.get(node, []):
+            mask |= bit[child] | below[child]
+        below[node] = mask
+    out: dict[str, list[str]] = {}
+    for a, targets in edges.items():
+        # in a graph without cycles no node reaches itself, so a child reached from any child of
+        # `a` is reached by another path
+        via_children = 0
+        for child in targets:
+            via_children |= below[child]
+        out[a] = [c for c in targets if not via_children & bit[c]]
+    return out
+
+
+def _topological_order(edges: dict[str, list[str]]) -> list[str] | None:
+    """Every node, each before the nodes its edges lead to; None when the edges make a cycle."""
+    nodes = list(dict.fromkeys([*edges, *(c for targets in edges.values() for c in targets)]))
+    incoming = dict.fromkeys(nodes, 0)
+    for targets in edges.values():
+        for child in targets:
+            incoming[child] += 1
+    ready = [n for n in nodes if incoming[n] == 0]
+    order: list[str] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child in edges.get(node, []):
+            incoming[child] -= 1
+            if incoming[child] == 0:
+                ready.append(child)
+    return order if len(order) == len(nodes) else None
+
+
+def _reduction_by_search(edges: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The reduction of a graph with cycles: a search from each edge's other children."""
 
     def reachable(start: str, skip: str) -> set[str]:
         seen: set[str] = set()
@@ -250,26 +298,57 @@ def _transitive_reduction(edges: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def direct_prerequisites(needs: dict[str, list[str]]) -> dict[str, list[str]]:
     """Phase dependencies without the ones another prerequisite already implies."""
-    forward = {key: [other for other, before in needs.items() if key in before] for key in needs}
-    reduced = _transitive_reduction(forward)
-    return {key: [k for k in needs[key] if key in reduced.get(k, [])] for key in needs}
-
-
-def _phases_of(plan: Plan, ids: set[str]) -> list[str]:
-    """Keys of the phases whose tasks implement or name any of these requirement, criterion or story ids."""
-    named = re.compile(r"\b(?:" + "|".join(re.escape(i) for i in sorted(ids)) + r")\b") if ids else None
-    out: list[str] = []
-    for phase in plan.tasks.phases:
-        if phase.story in ids or any(
-            set(t.requirements) & ids or (named is not None and named.search(t.description)) for t in phase.tasks
-        ):
-            out.append(phase.key)
-    return out
+    forward: dict[str, list[str]] = {key: [] for key in needs}
+    for other, before in needs.items():
+        for key in dict.fromkeys(before):
+            if key in forward:
+                forward[key].append(other)
+    reduced = {key: set(targets) for key, targets in _transitive_reduction(forward).items()}
+    return {key: [k for k in needs[key] if key in reduced.get(k, ())] for key in needs}
 
 
 def _model_phase(plan: Plan, entity_name: str) -> str | None:
     path = plan.layout.source_path(plan.layout.models_dir, entity_name)
-    return next((p.key for p in plan.tasks.phases for t in p.tasks if t.path == path), None)
+    return _phase_by_path(plan).get(path)
+
+
+@per_plan
+def _phase_by_path(plan: Plan) -> dict[str, str]:
+    """The path a task touches -> the key of the first phase with a task that touches it."""
+    out: dict[str, str] = {}
+    for phase in plan.tasks.phases:
+        for task in phase.tasks:
+            if task.path is not None:
+                out.setdefault(task.path, phase.key)
+    return out
+
+
+class _TaskMentions:
+    """The ids each task names in its description, read once per plan."""
+
+    def __init__(self, phases: list[Phase]) -> None:
+        self.tasks_naming: dict[str, list[str]] = {}  # id -> the tasks whose description names it, in order
+        self.phase_ids: dict[str, set[str]] = {}  # phase key -> its story and the ids its tasks implement or name
+        for phase in phases:
+            ids = self.phase_ids.setdefault(phase.key, set())
+            if phase.story:
+                ids.add(phase.story)
+            for task in phase.tasks:
+                named = named_in(task.description)
+                for name in named:
+                    self.tasks_naming.setdefault(name, []).append(task.id)
+                ids.update(named, task.requirements)
+
+
+@per_plan
+def _task_mentions(plan: Plan) -> _TaskMentions:
+    return _TaskMentions(plan.tasks.phases)
+
+
+def _phases_of(plan: Plan, ids: set[str]) -> list[str]:
+    """Keys of the phases whose tasks implement or name any of these requirement, criterion or story ids."""
+    phase_ids = _task_mentions(plan).phase_ids
+    return [phase.key for phase in plan.tasks.phases if phase_ids[phase.key] & ids]
 
 
 def _graph(plan: Plan, systems: list[ExternalSystem]) -> tuple[list[GraphNode], list[GraphEdge]]:
@@ -306,6 +385,11 @@ def _graph(plan: Plan, systems: list[ExternalSystem]) -> tuple[list[GraphNode], 
     return nodes, [e for e in edges if e.source in known and e.target in known]
 
 
+def _short_phases(plan: Plan, ids: set[str]) -> list[str]:
+    keys = set(_phases_of(plan, ids))
+    return [short_phase(p) for p in plan.tasks.phases if p.key in keys]
+
+
 def _services(plan: Plan, systems: list[ExternalSystem], found: list[FoundTechnology]) -> list[ExternalService]:
     out: list[ExternalService] = []
     for system in systems:
@@ -317,7 +401,7 @@ def _services(plan: Plan, systems: list[ExternalSystem], found: list[FoundTechno
         out.append(ExternalService(
             name=system.label, needed_for=system.quotes, sources=system.sources, details=system.details,
             protocols=[p for p in system.protocols if p.lower() not in system.label.lower()], decisions=decisions, failure_modes=failures,
-            phases=[short_phase(p) for p in plan.tasks.phases if p.key in _phases_of(plan, cited)],
+            phases=_short_phases(plan, cited),
         ))
     named = " ".join(s.name.lower() for s in out)
     has_identity = any(s.identity for s in systems)
@@ -329,7 +413,7 @@ def _services(plan: Plan, systems: list[ExternalSystem], found: list[FoundTechno
             out.append(ExternalService(
                 name=tech.name, needed_for=[f"{tech.kind.value} for the feature"], sources=tech.sources,
                 decisions=tech.decisions,
-                phases=[short_phase(p) for p in plan.tasks.phases if p.key in _phases_of(plan, cited)],
+                phases=_short_phases(plan, cited),
             ))
     return out
 
