@@ -108,9 +108,9 @@ class _StoryIndex:
                     return story.id
         candidates = self.stories_naming(entity, stories)
         if verbs is not None:
-            with_verb = [s for s in candidates if verbs.search(self.story_text(s))]
-            if with_verb:
-                return with_verb[0].id
+            with_verb = next((s for s in candidates if verbs.search(self.story_text(s))), None)
+            if with_verb is not None:
+                return with_verb.id
         return candidates[0].id if candidates else None
 
     def requirements_for(self, model: EntityModel, verbs: re.Pattern[str] | None = None) -> list[str]:
@@ -134,34 +134,38 @@ class _StoryIndex:
         return acting or naming or list(model.requirements)
 
 
-def _parent(model: EntityModel, data_model: DataModel) -> tuple[EntityModel, str] | None:
-    """The entity this one is nested under in the API, with the foreign key that links them: its
-    composition parent, or for a decision record or history the entity whose state it records."""
-    candidates: list[tuple[int, EntityModel, str]] = []
+def _parents(data_model: DataModel) -> dict[str, tuple[EntityModel, str]]:
+    """Entity name -> the entity it is nested under in the API, with the foreign key that links
+    them: its composition parent, or for a decision record or history the entity whose state it
+    records."""
+    by_name: dict[str, EntityModel] = {}
+    for entity in data_model.entities:
+        by_name.setdefault(entity.name, entity)
+    candidates: dict[str, list[tuple[int, EntityModel, str]]] = {}
     for relation in data_model.relations:
-        if relation.source != model.name or not relation.field or relation.target == model.name:
-            continue
-        target = data_model.entity(relation.target)
-        if target is None:
+        model = by_name.get(relation.source)
+        target = by_name.get(relation.target)
+        if model is None or target is None or not relation.field or relation.target == model.name:
             continue
         if relation.composition:
-            candidates.append((0, target, relation.field))
+            candidates.setdefault(model.name, []).append((0, target, relation.field))
         elif model.kind in ("outcome", "audit"):
-            candidates.append((1 if target.state_machine is not None else 2, target, relation.field))
-    if not candidates:
-        return None
-    _, target, field = min(candidates, key=lambda c: c[0])
-    return target, field
+            rank = 1 if target.state_machine is not None else 2
+            candidates.setdefault(model.name, []).append((rank, target, relation.field))
+    out: dict[str, tuple[EntityModel, str]] = {}
+    for name, found in candidates.items():
+        _, target, field_name = min(found, key=lambda c: c[0])
+        out[name] = target, field_name
+    return out
 
 
-def _default_story(model: EntityModel, data_model: DataModel, stories: _StoryIndex) -> str | None:
+def _default_story(model: EntityModel, parent: tuple[EntityModel, str] | None, stories: _StoryIndex) -> str | None:
     """The story every operation of a run or a decision record serves: the one naming the run's
     activity, or the one that takes the decision the record keeps."""
     words = name_words(model.name)
     if model.kind == "run" and len(words) > 1:
         return stories.story_for(model.name, activity=stem(words[0]))
     outcome = model.field("outcome")
-    parent = _parent(model, data_model)
     if model.kind == "outcome" and outcome is not None and parent is not None and parent[0].state_machine is not None:
         vocabulary = StateVocabulary(parent[0].state_machine.states)
         for state in outcome.enum_values:
@@ -186,6 +190,11 @@ def plan_operations(context: PlanningContext, data_model: DataModel, options: Ht
     uploads and downloads for files, runs for jobs, history for the audit trail."""
     spec = context.spec
     stories = _StoryIndex(spec, name_index([m.name for m in data_model.entities]))
+    parents = _parents(data_model)
+    outcomes: dict[str, list[EntityModel]] = {}  # entity name -> the decision records of its states
+    for entity in data_model.entities:
+        if entity.kind == "outcome" and entity.name in parents:
+            outcomes.setdefault(parents[entity.name][0].name, []).append(entity)
     ops: list[Operation] = []
     taken: set[str] = set()
     requests: dict[str, dict[str, Any]] = {}
@@ -206,12 +215,12 @@ def plan_operations(context: PlanningContext, data_model: DataModel, options: Ht
         item = f"/{collection}/{param}"
         pascal = model.name
         plural_pascal = pascal_case(plural_snake(model.name))
-        parent = _parent(model, data_model)
+        parent = parents.get(model.name)
         parent_path = f"/{plural_kebab(parent[0].name)}/{{{camel_case(parent[0].name)}Id}}" if parent else ""
         exclude = [parent[1]] if parent else []
         external = 503 if any(EXTERNAL_CUE.search(r.text) for r in stories.requirements_named(model.requirements)) else None
 
-        default_story = _default_story(model, data_model, stories)
+        default_story = _default_story(model, parent, stories)
 
         def op(kind: str, method: str, path: str, summary: str, operation_id: str, *, verbs: str | None = None,
                request: str | None = None, response: str | None = None, status: int = 200, errors: Sequence[int] = (),
@@ -273,9 +282,8 @@ def plan_operations(context: PlanningContext, data_model: DataModel, options: Ht
                 op_id = camel_case(verb) + pascal
             else:
                 op_id = verb.lower() + pascal
-            outcome = next((m for m in data_model.entities if m.kind == "outcome" and _parent(m, data_model)
-                            and _parent(m, data_model)[0].name == model.name  # type: ignore[index]
-                            and target in (m.field("outcome").enum_values if m.field("outcome") else [])), None)
+            outcome = next((m for m in outcomes.get(model.name, [])
+                            if target in (m.field("outcome").enum_values if m.field("outcome") else [])), None)
             request = None
             if outcome is not None:
                 body = [f for f in writable_fields(outcome) if not f.references and f.type != "enum"]

@@ -502,11 +502,11 @@ def build_data_model(context: PlanningContext, decisions: Sequence[TechnicalDeci
     related_retention: dict[str, str] = {}
     # outcomes and the audit trail read the retention of the records they describe
     ordered = sorted(models, key=lambda m: {"outcome": 1, "audit": 2}.get(m.kind, 0))
-    frs_naming = index.naming((r.id, r.text) for r in spec.requirements)  # entity -> the FRs that name it
+    requirement_words = _RequirementWords(spec, index)
     for model in ordered:
         named = named_by[model.name]
         if not model.derived:
-            model.requirements = _entity_requirements(model, spec, index, frs_naming, outcome_owner.get(model.name))
+            model.requirements = requirement_words.entity_requirements(model, outcome_owner.get(model.name))
         if model.kind == "file":
             model.constraints = []
         concurrency = _concurrency(model, spec, named, dialect, single)
@@ -560,27 +560,31 @@ def build_data_model(context: PlanningContext, decisions: Sequence[TechnicalDeci
     )
 
 
-def _entity_requirements(model: EntityModel, spec: Spec, index: NameIndex, naming: dict[str, list[str]],
-                         owner: str | None) -> list[str]:
-    """FR ids that name the entity; for a run, those that name its activity (`export` for
-    ExportBatch); for an outcome, those that act on its states of the entity it decides."""
-    words = name_words(model.name)
-    activity = stem(words[0]) if model.kind == "run" and len(words) > 1 else None
-    outcome = model.field("outcome") if owner else None
-    if activity is None and outcome is None:
-        return list(naming.get(model.name, []))
-    found: list[str] = []
-    for requirement in spec.requirements:
-        text = requirement.text
-        if index.mentions(text, model.name):
-            found.append(requirement.id)
-        elif activity and any(stem(w) == activity for w in re.findall(r"[A-Za-z]+", text)):
-            found.append(requirement.id)
-        elif owner and outcome is not None and index.mentions(text, owner):
+class _RequirementWords:
+    """Where each requirement is, which entities it names and the stems of its words: the look-ups
+    that give each entity its FRs without reading every requirement once per entity."""
+
+    def __init__(self, spec: Spec, index: NameIndex) -> None:
+        self.requirements = spec.requirements
+        self.naming = index.naming(enumerate(r.text for r in spec.requirements))  # entity -> places
+        self.by_stem: dict[str, list[int]] = {}
+        for place, requirement in enumerate(spec.requirements):
+            for word_stem in dict.fromkeys(stem(w) for w in re.findall(r"[A-Za-z]+", requirement.text)):
+                self.by_stem.setdefault(word_stem, []).append(place)
+
+    def entity_requirements(self, model: EntityModel, owner: str | None) -> list[str]:
+        """FR ids that name the entity; for a run, those that name its activity (`export` for
+        ExportBatch); for an outcome, those that act on its states of the entity it decides."""
+        places = set(self.naming.get(model.name, []))
+        words = name_words(model.name)
+        if model.kind == "run" and len(words) > 1:
+            places.update(self.by_stem.get(stem(words[0]), []))
+        outcome = model.field("outcome") if owner else None
+        if owner and outcome is not None:
             vocabulary = StateVocabulary(outcome.enum_values)
-            if any(not adjective for _, adjective, _, _ in vocabulary.mentions(text)):
-                found.append(requirement.id)
-    return found
+            places.update(place for place in self.naming.get(owner, []) if place not in places and any(
+                not adjective for _, adjective, _, _ in vocabulary.mentions(self.requirements[place].text)))
+        return [self.requirements[place].id for place in sorted(places)]
 
 
 def _mark_personal(model: EntityModel, facts: SpecFacts, named: Named, person: str | None,

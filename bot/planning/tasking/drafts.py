@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.planning.analysis import Analysis
 from bot.planning.context import PlanningContext
-from bot.planning.contracts import Contracts, Operation
+from bot.planning.contracts import Contracts, EventContract, Operation
 from bot.planning.datamodel import DataModel, EntityModel
 from bot.planning.decisions import Reversibility, TechnicalDecision
 from bot.planning.layout import ProjectLayout
@@ -166,6 +166,9 @@ class DraftBook:
         self.layout = layout
         self._operations_by_story: tuple[dict[str | None, list[int]], dict[str, list[int]]] | None = None
         self._phrases: NamePhrases | None = None
+        self._entities: dict[str, EntityModel] | None = None
+        self._requirements_by_story: dict[str | None, list[Requirement]] | None = None
+        self._event_index: tuple[dict[str, list[int]], dict[str | None, list[int]]] | None = None
         self.concern = {td.id: concern_of(td) for td in self.decisions}
         self.known_frs = {r.id for r in self.spec.requirements}
         self.test_first = test_first_rule(context)
@@ -250,7 +253,11 @@ class DraftBook:
         return self._phrases.mentioned(text)
 
     def _entity(self, name: str) -> EntityModel | None:
-        return self.data_model.entity(name)
+        if self._entities is None:
+            self._entities = {}
+            for entity in self.data_model.entities:
+                self._entities.setdefault(entity.name, entity)
+        return self._entities.get(name)
 
     def _edge_cases_about(self, text: str) -> list[str]:
         wanted = stems(text)
@@ -299,7 +306,32 @@ class DraftBook:
         return draft
 
     def _story_requirements(self, story_id: str | None) -> list[Requirement]:
-        return [r for r in self.spec.requirements if self.assignment.get(r.id) == story_id]
+        if self._requirements_by_story is None:
+            self._requirements_by_story = {}
+            for requirement in self.spec.requirements:
+                self._requirements_by_story.setdefault(self.assignment.get(requirement.id), []).append(requirement)
+        return list(self._requirements_by_story.get(story_id, []))
+
+    def _events_for(self, requirements: list[Requirement], entities: list[str]) -> list[EventContract]:
+        """The events, in contract order, that serve one of these requirements, or that are
+        about one of these entities and name no requirement."""
+        if self._event_index is None:
+            by_requirement: dict[str, list[int]] = {}
+            by_entity: dict[str | None, list[int]] = {}
+            for place, event in enumerate(self.contracts.events):
+                for requirement in event.requirements:
+                    by_requirement.setdefault(requirement, []).append(place)
+                if not event.requirements:
+                    by_entity.setdefault(event.entity, []).append(place)
+            self._event_index = (by_requirement, by_entity)
+        by_requirement, by_entity = self._event_index
+        places = {p for r in requirements for p in by_requirement.get(r.id, [])}
+        places.update(p for name in entities for p in by_entity.get(name, []))
+        return [self.contracts.events[p] for p in sorted(places)]
+
+    def _assign(self, requirement_id: str, story_id: str) -> None:
+        self.assignment[requirement_id] = story_id
+        self._requirements_by_story = None
 
     def _story_operations(self, story_id: str | None, requirements: list[Requirement]) -> list[Operation]:
         """The operations a story delivers: those naming it, and those naming no known story that

@@ -60,7 +60,7 @@ class StoryTasks(FoundationTasks):
                 if self.assignment.get(r.id) is None and not needs_of(r.text) & CROSS_CUTTING
             ]
             for r in requirements:
-                self.assignment[r.id] = CORE
+                self._assign(r.id, CORE)
         operations = self._story_operations(story_id, requirements)
         entities = self._story_entities(story, requirements)
         text = " ".join([story_text(story) if story else self.spec.summary, *(r.text for r in requirements)])
@@ -82,11 +82,7 @@ class StoryTasks(FoundationTasks):
         )
         tests_stage, impl = (0, 1) if self.test_first else (5, 0)
         contract_tests = {op.operation_id: self._contract_test(phase, op, tests_stage) for op in operations}
-        story_events = [
-            e for e in self.contracts.events
-            if e.name not in self.published
-            and (set(e.requirements) & {r.id for r in requirements} or (e.entity in entities and not e.requirements))
-        ]
+        story_events = [e for e in self._events_for(requirements, entities) if e.name not in self.published]
         for event in story_events:
             contract_tests[f"event:{event.name}"] = self._add(
                 phase, f"Contract test for the {event.name} event: payload and channel per contracts/",

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.planning.artifacts import SPEC, TASKS
+from bot.planning.mentions import named_in
 from bot.planning.validation.findings import Finding, error, warning
 from bot.planning.validation.folder import PlanFolder
 from bot.planning.validation.spec_facts import REQUIREMENT_REF, STORY_REF
@@ -98,10 +99,11 @@ def _provisional_tasks(folder: PlanFolder, path: str, tasks: list[TaskLine]) -> 
     decisions = folder.decisions
     if decisions is None:
         return
+    named = [named_in(t.text) for t in tasks]
     for card in decisions.by_id().values():
         if not card.provisional:
             continue
-        naming = [t for t in tasks if re.search(rf"\b{card.id}\b", t.text)]
+        naming = [t for t, names in zip(tasks, named, strict=True) if card.id in names]
         if not any(REVIEW.search(t.text) for t in naming):
             yield error(
                 path, 1, "provisional-review-missing",
