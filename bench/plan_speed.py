@@ -70,13 +70,14 @@ def _letters(number: int) -> str:
             return digits
 
 
-def run_once(text: str, repo: MappingSource) -> float:
+def run_once(text: str, repo: MappingSource) -> tuple[float, int]:
+    """Seconds for the whole pipeline, and the characters of the plan it wrote."""
     started = time.perf_counter()
     now = datetime.now(UTC)
     prepared = engine.prepare(PlanRequest(text=text, spec_source="spec.md"), repo, [])
     prepared = prepared.model_copy(update={"analysis": engine.decide(prepared.analysis, [], now)})
-    engine.generate(prepared, now, include_spec=True, original_spec_text=text)
-    return time.perf_counter() - started
+    generated = engine.generate(prepared, now, include_spec=True, original_spec_text=text)
+    return time.perf_counter() - started, sum(len(content) for content in generated.files.values())
 
 
 def main() -> None:
@@ -95,16 +96,20 @@ def main() -> None:
     run_once(text, repo)  # warm up: imports, template compilation
 
     print(f"spec: {args.spec.name} ({len(text):,} characters), {args.runs} runs per size")
-    print(f"{'size':>6} {'characters':>12} {'median s':>10} {'per 1× s':>10} {'growth vs 1×':>13}")
+    print(f"{'size':>6} {'characters':>12} {'median s':>10} {'per 1× s':>10} {'growth vs 1×':>13}"
+          f" {'plan chars':>12} {'s per MB of plan':>17}")
     base: float | None = None
     for size in args.sizes:
         scaled = scale_spec(text, size)
-        timings = [run_once(scaled, repo) for _ in range(args.runs if size < 100 else max(3, args.runs // 2))]
-        median = statistics.median(timings)
+        runs = [run_once(scaled, repo) for _ in range(args.runs if size < 100 else max(3, args.runs // 2))]
+        median = statistics.median(seconds for seconds, _ in runs)
+        written = runs[0][1]
         base = base if base is not None else median / size
         growth = median / (base * size) if base else float("nan")
-        print(f"{size:>5}× {len(scaled):>12,} {median:>10.3f} {median / size:>10.4f} {growth:>12.2f}×")
+        print(f"{size:>5}× {len(scaled):>12,} {median:>10.3f} {median / size:>10.4f} {growth:>12.2f}×"
+              f" {written:>12,} {median / (written / 1e6):>17.3f}")
     print("growth vs 1× is the median divided by (1× median × size): 1.00 or less means linear or better")
+    print("s per MB of plan is the time per million characters written: flat means linear in the plan's size")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.planning.artifacts import SPEC, TASKS
-from bot.planning.mentions import named_in
+from bot.planning.validation.decision_cards import TD_ID
 from bot.planning.validation.findings import Finding, error, warning
 from bot.planning.validation.folder import PlanFolder
 from bot.planning.validation.spec_facts import REQUIREMENT_REF, STORY_REF
@@ -99,7 +99,7 @@ def _provisional_tasks(folder: PlanFolder, path: str, tasks: list[TaskLine]) -> 
     decisions = folder.decisions
     if decisions is None:
         return
-    named = [named_in(t.text) for t in tasks]
+    named = [set(TD_ID.findall(t.text)) for t in tasks]
     for card in decisions.by_id().values():
         if not card.provisional:
             continue
