@@ -13,7 +13,10 @@ from pydantic import BaseModel
 class JobKind(StrEnum):
     START_PLAN = "start_plan"  # the trigger label was added: intake, branch, decision comments
     CANCEL_PLAN = "cancel_plan"  # the label was removed by a person, or the issue closed
-    COMMAND = "command"  # `/plan status|restart|cancel` (and later `/decide`, `/replan`) in a comment
+    COMMAND = "command"  # `/plan status|restart|cancel` in a comment
+    TALLY = "tally"  # count the votes, take what they decide; on a schedule and on every new comment
+    REPLAN = "replan"  # `/replan`, `/decide` or a review requesting changes on the plan pull request
+    FINISH = "finish"  # the plan pull request was merged or closed
 
 
 # The RQ job function for each kind (in `workers/jobs.py`).
@@ -43,6 +46,9 @@ class JobRequest(BaseModel):
     sender: str  # the login that caused the event
     comment_id: int | None = None  # for commands: the comment that holds it
     command: str | None = None  # for commands: the command line, e.g. "/plan status"
+    pull_number: int | None = None  # for pull request events: the plan pull request
+    review_id: int | None = None  # for a review requesting changes
+    merged: bool | None = None  # for FINISH: whether the pull request was merged
 
     @property
     def job_id(self) -> str:

@@ -8,6 +8,7 @@ itself, and the worker decides when and how to try again.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -26,6 +27,9 @@ JOB_TIMEOUT_SECONDS: dict[JobKind, int] = {
     JobKind.START_PLAN: 30 * 60,
     JobKind.CANCEL_PLAN: 5 * 60,
     JobKind.COMMAND: 10 * 60,
+    JobKind.TALLY: 30 * 60,  # may end in generating the plan and opening its pull request
+    JobKind.REPLAN: 30 * 60,
+    JobKind.FINISH: 5 * 60,
 }
 RESULT_TTL_SECONDS = 24 * 3600  # a finished job stays visible for a day
 FAILURE_TTL_SECONDS = 14 * 24 * 3600  # a failed one for two weeks, to be looked at and requeued
@@ -61,6 +65,27 @@ def make_queue(redis: Redis, settings: Settings) -> Queue:
     return Queue(settings.queue_name, connection=redis)
 
 
+def _job_options(request: JobRequest) -> dict[str, object]:
+    return {
+        "job_id": request.job_id,
+        "unique": True,
+        "job_timeout": JOB_TIMEOUT_SECONDS[request.kind],
+        "result_ttl": RESULT_TTL_SECONDS,
+        "failure_ttl": FAILURE_TTL_SECONDS,
+        "description": f"{request.kind.value} {request.issue.plan_key} (delivery {request.delivery_id})",
+    }
+
+
+def schedule_job(queue: Queue, request: JobRequest, at: datetime) -> EnqueueResult:
+    """Run the request's job at `at` (a worker started with the scheduler moves it onto the queue);
+    a job with the same id, scheduled or queued, is left as it is."""
+    try:
+        queue.enqueue_at(at, JOB_FUNCTIONS[request.kind], request.model_dump(mode="json"), **_job_options(request))
+    except DuplicateJobError:
+        return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.DUPLICATE)
+    return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.ENQUEUED)
+
+
 def enqueue_job(queue: Queue, request: JobRequest) -> EnqueueResult:
     """Enqueue the request's job under its id; a job with that id already there is left as it is.
 
@@ -68,16 +93,7 @@ def enqueue_job(queue: Queue, request: JobRequest) -> EnqueueResult:
     event racing each other enqueue one job. Redis errors propagate (the caller answers 503).
     """
     try:
-        queue.enqueue(
-            JOB_FUNCTIONS[request.kind],
-            request.model_dump(mode="json"),
-            job_id=request.job_id,
-            unique=True,
-            job_timeout=JOB_TIMEOUT_SECONDS[request.kind],
-            result_ttl=RESULT_TTL_SECONDS,
-            failure_ttl=FAILURE_TTL_SECONDS,
-            description=f"{request.kind.value} {request.issue.plan_key} (delivery {request.delivery_id})",
-        )
+        queue.enqueue(JOB_FUNCTIONS[request.kind], request.model_dump(mode="json"), **_job_options(request))
     except DuplicateJobError:
         return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.DUPLICATE)
     return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.ENQUEUED)

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     write_interval_seconds: float = Field(
         default=1.0, ge=0.0, validation_alias=AliasChoices("PLANBOT_WRITE_INTERVAL_SECONDS")
     )  # at least this long between two mutating requests per installation
+    tally_interval_seconds: float = Field(
+        default=300.0, ge=5.0, validation_alias=AliasChoices("PLANBOT_TALLY_INTERVAL_SECONDS")
+    )
     lock_ttl_seconds: float = Field(
         default=60.0, gt=0, validation_alias=AliasChoices("PLANBOT_LOCK_TTL_SECONDS")
     )  # a plan's lock lives this long unless its worker keeps renewing it (a killed worker's expires)

@@ -164,3 +164,4 @@ class DecisionChoice(BaseModel):
     decided_by: list[str] = Field(default_factory=list)
     provisional: bool = False
     votes: dict[str, int] = Field(default_factory=dict)
+    decided_at: datetime | None = None  # when it was taken; None: when the plan settles it

@@ -72,7 +72,7 @@ def settle(
                 option=choice.option,
                 rationale=choice.rationale or "No rationale given.",
                 decided_by=choice.decided_by,
-                decided_at=now,
+                decided_at=choice.decided_at or now,
                 provisional=choice.provisional,
                 votes=choice.votes,
             )
