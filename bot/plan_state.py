@@ -56,6 +56,8 @@ class PostedDecision(BaseModel):
     comment_id: int
     posted_at: datetime
     deadline: datetime
+    options: list[str] = Field(default_factory=list)  # the option keys, to count votes without the analysis
+    recommendation: str = ""
 
 
 class PlanState(BaseModel):
@@ -77,6 +79,7 @@ class PlanState(BaseModel):
     seen_reactions: dict[str, dict[str, int]] = Field(default_factory=dict)  # TD id -> reaction counts last listed
     last_comment_id: int = 0  # the newest comment already read for commands and quote-replies
     reopened: list[str] = Field(default_factory=list)  # decisions sent back to a vote after a conflict
+    next_tally_at: datetime | None = None  # when the scheduled tally runs
     # generation and review
     generated_at: datetime | None = None  # the artifacts' generation time (kept so a re-run writes the same files)
     plan_sha: str | None = None  # planbot's latest commit of the artifacts

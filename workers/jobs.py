@@ -15,9 +15,11 @@ from redis.lock import Lock
 from bot.jobs import IssueRef, JobRequest
 from bot.logs import bind
 from workers.commands import run_command
+from workers.review import FinishPlan, ReplanPlan
 from workers.runtime import Runtime, runtime
 from workers.start_plan import StartPlan
 from workers.stop_plan import cancel
+from workers.voting import CollectVotes
 
 log = logging.getLogger(__name__)
 
@@ -92,3 +94,25 @@ def command(payload: dict[str, Any]) -> str:
     with _logged(request):
         with plan_lock(rt, request.issue):
             return run_command(rt, request)
+
+
+def tally(payload: dict[str, Any]) -> str:
+    rt, request = _job(payload)
+    with _logged(request):
+        with plan_lock(rt, request.issue):
+            state = CollectVotes(rt, request).run()
+        return state.phase.value
+
+
+def replan(payload: dict[str, Any]) -> str:
+    rt, request = _job(payload)
+    with _logged(request):
+        with plan_lock(rt, request.issue):
+            return ReplanPlan(rt, request).run()
+
+
+def finish(payload: dict[str, Any]) -> str:
+    rt, request = _job(payload)
+    with _logged(request):
+        with plan_lock(rt, request.issue):
+            return FinishPlan(rt, request).run()

@@ -119,7 +119,8 @@ class PlanJob:
             if td.id in state.posted or any(dep not in decided for dep in td.depends_on):
                 continue
             deadline = self.now + window
-            posting = PostedDecision(decision_id=td.id, comment_id=0, posted_at=self.now, deadline=deadline)
+            posting = PostedDecision(decision_id=td.id, comment_id=0, posted_at=self.now, deadline=deadline,
+                                     options=[o.key for o in td.options], recommendation=td.recommendation)
             state.posted[td.id] = posting
             own = self.upsert(decision_marker(td.id), neutralise_untrusted(decision_text(td, state)))
             if config.voting.seed_reactions:

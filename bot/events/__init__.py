@@ -6,11 +6,11 @@ which jobs they become.
 
 from __future__ import annotations
 
-from bot.events import commands, installations, plans
+from bot.events import commands, installations, plans, reviews, voting
 from bot.events.models import PAYLOAD_MODELS, EventPayload, PayloadError, parse_envelope, parse_event
 from bot.events.router import Handler, Router
 
-router = Router(plans.router, commands.router, installations.router)
+router = Router(plans.router, commands.router, voting.router, reviews.router, installations.router)
 
 __all__ = [
     "PAYLOAD_MODELS",

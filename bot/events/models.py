@@ -53,6 +53,11 @@ class Issue(Lenient):
     labels: list[Label] = []
     state: str = "open"
     user: Account | None = None
+    pull_request: dict[str, object] | None = None  # present when the "issue" is a pull request
+
+    @property
+    def is_pull_request(self) -> bool:
+        return self.pull_request is not None
 
     def has_label(self, name: str) -> bool:
         return any(same_label(label.name, name) for label in self.labels)
@@ -116,6 +121,41 @@ class IssueCommentEvent(IssueEventPayload):
     comment: Comment
 
 
+class PullRequest(Lenient):
+    number: int
+    body: str | None = None
+    merged: bool = False
+    user: Account | None = None
+
+
+class Review(Lenient):
+    id: int
+    state: str = ""  # "approved", "changes_requested", "commented" (lower case in webhooks)
+    body: str | None = None
+    user: Account
+
+
+class PullRequestEventPayload(EventPayload):
+    """An event about one pull request of one repository, through an installation."""
+
+    action: str
+    installation: Installation
+    repository: Repository
+    pull_request: PullRequest
+
+    def pull_ref(self) -> IssueRef:
+        return IssueRef(installation_id=self.installation.id, owner=self.repository.owner.login,
+                        repo=self.repository.name, number=self.pull_request.number)
+
+
+class PullRequestEvent(PullRequestEventPayload):
+    pass
+
+
+class PullRequestReviewEvent(PullRequestEventPayload):
+    review: Review
+
+
 class InstallationEvent(EventPayload):
     action: str
     installation: Installation
@@ -125,6 +165,8 @@ class InstallationEvent(EventPayload):
 PAYLOAD_MODELS: dict[str, type[EventPayload]] = {
     "issues": IssuesEvent,
     "issue_comment": IssueCommentEvent,
+    "pull_request": PullRequestEvent,
+    "pull_request_review": PullRequestReviewEvent,
     "installation": InstallationEvent,
     "installation_repositories": InstallationEvent,
 }

@@ -78,10 +78,11 @@ class _Strict(BaseModel):
 class LabelsConfig(_Strict):
     trigger: str = APP_TRIGGER_DEFAULT  # a person adds it to ask for a plan
     needs_detail: str = "needs-detail"  # planbot adds it when the issue is too thin to plan from
+    in_review: str = "plan-in-review"  # the plan pull request is open for review
     planned: str = "planned"  # the plan pull request was merged
     rejected: str = "plan-rejected"  # the plan pull request was closed unmerged
 
-    @field_validator("trigger", "needs_detail", "planned", "rejected")
+    @field_validator("trigger", "needs_detail", "in_review", "planned", "rejected")
     @classmethod
     def _label_name(cls, value: str) -> str:
         value = value.strip()
@@ -91,7 +92,7 @@ class LabelsConfig(_Strict):
 
     @model_validator(mode="after")
     def _distinct(self) -> LabelsConfig:
-        names = [self.trigger, self.needs_detail, self.planned, self.rejected]
+        names = [self.trigger, self.needs_detail, self.in_review, self.planned, self.rejected]
         if len({name.lower() for name in names}) != len(names):
             raise ValueError("each label must have its own name")
         return self
@@ -101,6 +102,7 @@ class LabelsConfig(_Strict):
         return [
             LabelSpec(name=self.trigger, color="1d76db", description="planbot: plan this issue"),
             LabelSpec(name=self.needs_detail, color="fbca04", description="planbot: the issue needs more detail"),
+            LabelSpec(name=self.in_review, color="5319e7", description="planbot: the plan pull request is in review"),
             LabelSpec(name=self.planned, color="0e8a16", description="planbot: the plan was merged"),
             LabelSpec(name=self.rejected, color="b60205", description="planbot: the plan was closed unmerged"),
         ]

@@ -54,8 +54,8 @@ def test_routers_combine() -> None:
 
 
 def test_registering_an_event_without_a_model_fails_at_once() -> None:
-    with pytest.raises(ValueError, match="no payload model for event 'pull_request_review'"):
-        Router().register("pull_request_review", "submitted")
+    with pytest.raises(ValueError, match="no payload model for event 'check_suite'"):
+        Router().register("check_suite", "requested")
 
 
 def test_envelope_without_action_is_wanted_only_by_a_wildcard() -> None:
@@ -81,6 +81,8 @@ def test_planbot_routes_are_the_behaviours() -> None:
         ("issues", "edited"),
         ("issues", "labeled"),
         ("issues", "unlabeled"),
+        ("pull_request", "closed"),
+        ("pull_request_review", "submitted"),
     ]
 
 

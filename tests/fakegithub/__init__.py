@@ -1,6 +1,25 @@
 """A stateful fake of the GitHub REST API, served over HTTP for githubkit to talk to in tests."""
 
 from tests.fakegithub.records import RecordedRequest
-from tests.fakegithub.server import CommentView, CommitView, FakeGitHub, IssueView, LabelView, PullView
+from tests.fakegithub.server import (
+    CheckRunView,
+    CommentView,
+    CommitView,
+    FakeGitHub,
+    IssueView,
+    LabelView,
+    PullView,
+    ReviewCommentView,
+)
 
-__all__ = ["CommentView", "CommitView", "FakeGitHub", "IssueView", "LabelView", "PullView", "RecordedRequest"]
+__all__ = [
+    "CheckRunView",
+    "CommentView",
+    "CommitView",
+    "FakeGitHub",
+    "IssueView",
+    "LabelView",
+    "PullView",
+    "RecordedRequest",
+    "ReviewCommentView",
+]

@@ -31,16 +31,22 @@ from tests.fakegithub.gitstore import Person, TreeEntry
 from tests.fakegithub.routing import Call, Caller, HttpError, Reply
 from tests.fakegithub.records import HEADERS_OF_INTEREST, RecordedRequest
 from tests.fakegithub.api import Api
+from tests.fakegithub.api.pulls import merge_pull_request, refresh_head
 from tests.fakegithub.shapes import Shapes
 from tests.fakegithub.state import (
     REACTION_CONTENTS,
+    REVIEW_STATES,
     App,
+    CheckRun,
     Comment,
     Installation,
     Issue,
     Label,
+    PullRequest,
     Reaction,
     Repo,
+    Review,
+    ReviewComment,
     World,
     now,
 )
@@ -85,6 +91,34 @@ class PullView:
     base: str
     state: str
     draft: bool
+    merged: bool
+    merged_by: str | None
+    head_sha: str
+    author: str
+
+
+@dataclass(frozen=True)
+class ReviewCommentView:
+    id: int
+    review_id: int | None
+    path: str
+    line: int | None
+    body: str
+    author: str
+
+
+@dataclass(frozen=True)
+class CheckRunView:
+    id: int
+    name: str
+    head_sha: str
+    status: str
+    conclusion: str | None
+    title: str | None
+    summary: str | None
+    text: str | None
+    details_url: str | None
+    annotations: list[dict[str, Any]]  # as sent: path, start_line, end_line, annotation_level, message, …
 
 
 @dataclass(frozen=True)
@@ -452,6 +486,63 @@ class FakeGitHub:
             reactions.append(reaction)
             return reaction.id
 
+    def add_pull(self, owner: str, repo: str, head: str, title: str, body: str | None = None, *,
+                 base: str | None = None, author: str = "alice", draft: bool = False) -> int:
+        """A pull request opened by a person from `head` (which must exist) into `base` (the
+        default branch when not given); returns its number."""
+        with self.world.lock:
+            target = self._repo(owner, repo)
+            into = base or target.default_branch
+            head_sha, base_sha = target.head(head), target.head(into)
+            if head_sha is None or base_sha is None:
+                raise KeyError(f"no branch {head if head_sha is None else into} in {owner}/{repo}")
+            stamp = now()
+            issue = Issue(target.next_number(), self.world.next_id(), title, body, self.world.user(author), stamp,
+                          stamp, pull=PullRequest(head, into, head_sha, base_sha, draft=draft))
+            target.issues[issue.number] = issue
+            return issue.number
+
+    def merge_pull(self, owner: str, repo: str, number: int, merged_by: str = "alice") -> str:
+        """A person merges an open pull request: the base branch fast-forwards to the head when it
+        has not moved, else gains a merge commit with the head's tree. Returns the base's new head."""
+        with self.world.lock:
+            target = self._repo(owner, repo)
+            issue = self._pull(target, number)
+            if issue.state != "open":
+                raise ValueError(f"pull request #{number} is {issue.state}")
+            return merge_pull_request(target, issue, self.world.user(merged_by), "merge", fast_forward=True)
+
+    def close_pull(self, owner: str, repo: str, number: int) -> None:
+        """A person closes a pull request without merging it."""
+        with self.world.lock:
+            target = self._repo(owner, repo)
+            issue = self._pull(target, number)
+            refresh_head(target, issue)
+            stamp = now()
+            issue.state, issue.closed_at, issue.updated_at = "closed", stamp, stamp
+
+    def add_review(self, owner: str, repo: str, number: int, *, user: str, state: str = "CHANGES_REQUESTED",
+                   body: str = "", comments: Iterable[tuple[str, int | None, str]] = ()) -> int:
+        """A person's submitted review, with line comments `(path, line, body)` (a None line
+        comments on the whole file). Returns the review id."""
+        if state not in REVIEW_STATES:
+            raise ValueError(f"unknown review state {state}")
+        with self.world.lock:
+            target = self._repo(owner, repo)
+            issue = self._pull(target, number)
+            assert issue.pull is not None
+            refresh_head(target, issue)
+            reviewer = self.world.user(user)
+            stamp = now()
+            review = Review(self.world.next_id(), number, reviewer, state, body, issue.pull.head_sha, stamp)
+            target.reviews[review.id] = review
+            for path, line, text in comments:
+                comment = ReviewComment(self.world.next_id(), number, review.id, path, line, text, reviewer,
+                                        issue.pull.head_sha, stamp, stamp)
+                target.review_comments[comment.id] = comment
+            issue.updated_at = stamp
+            return review.id
+
     def set_tree_limit(self, limit: int | None) -> None:
         """Recursive tree listings with more entries than `limit` come back truncated."""
         assert self.api is not None
@@ -580,8 +671,37 @@ class FakeGitHub:
 
     def pulls(self, owner: str, repo: str) -> list[PullView]:
         with self.world.lock:
-            return [PullView(i.number, i.title, i.body, i.pull.head, i.pull.base, i.state, i.pull.draft)
-                    for i in self._repo(owner, repo).issues.values() if i.pull is not None]
+            target = self._repo(owner, repo)
+            listed: list[PullView] = []
+            for issue in target.issues.values():
+                if (pull := issue.pull) is None:
+                    continue
+                refresh_head(target, issue)
+                listed.append(PullView(issue.number, issue.title, issue.body, pull.head, pull.base, issue.state,
+                                       pull.draft, pull.merged, pull.merged_by.login if pull.merged_by else None,
+                                       pull.head_sha, issue.user.login))
+            return listed
+
+    def review_comments(self, owner: str, repo: str, number: int) -> list[ReviewCommentView]:
+        with self.world.lock:
+            return [ReviewCommentView(c.id, c.review_id, c.path, c.line, c.body, c.user.login)
+                    for c in self._repo(owner, repo).pull_review_comments(number)]
+
+    def check_runs(self, owner: str, repo: str) -> list[CheckRunView]:
+        """Every check run of the repository, oldest first."""
+        with self.world.lock:
+            return [_check_run_view(run) for run in self._repo(owner, repo).check_runs.values()]
+
+    def _pull(self, repo: Repo, number: int) -> Issue:
+        issue = repo.issues.get(number)
+        if issue is None or issue.pull is None:
+            raise KeyError(f"no pull request #{number} in {repo.full_name}")
+        return issue
+
+
+def _check_run_view(run: CheckRun) -> CheckRunView:
+    return CheckRunView(run.id, run.name, run.head_sha, run.status, run.conclusion, run.title, run.summary,
+                        run.text, run.details_url, [dict(a) for a in run.annotations])
 
 
 def _etag_matches(header: str | None, tag: str) -> bool:

@@ -12,12 +12,15 @@ from tests.fakegithub.state import (
     REACTION_CONTENTS,
     ROLE_PERMISSION,
     App,
+    CheckRun,
     Comment,
     Installation,
     Issue,
     Label,
     Reaction,
     Repo,
+    Review,
+    ReviewComment,
     User,
 )
 
@@ -188,6 +191,49 @@ class Shapes:
             "parents": [{"sha": p, "url": f"{base}/commits/{p}", "html_url": f"{html}/{p}"} for p in commit.parents],
             "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None,
                              "verified_at": None},
+        }
+
+    def repo_commit(self, repo: Repo, commit: Commit, author: User | None, committer: User | None) -> JSON:
+        """A commit as the repository endpoints show it (`/commits`, `/compare`): the git commit
+        inside, with the GitHub users behind its author and committer when known."""
+        url = f"{self.api}/repos/{repo.full_name}/commits/{commit.sha}"
+        html = f"{self.web}/{repo.full_name}/commit"
+        return {
+            "url": url,
+            "sha": commit.sha,
+            "node_id": node_id("Commit", commit.sha),
+            "html_url": f"{html}/{commit.sha}",
+            "comments_url": f"{url}/comments",
+            "commit": {
+                "url": f"{self.api}/repos/{repo.full_name}/git/commits/{commit.sha}",
+                "author": {"name": commit.author.name, "email": commit.author.email,
+                           "date": stamp(commit.author.date)},
+                "committer": {"name": commit.committer.name, "email": commit.committer.email,
+                              "date": stamp(commit.committer.date)},
+                "message": commit.message,
+                "comment_count": 0,
+                "tree": {"sha": commit.tree, "url": f"{self.api}/repos/{repo.full_name}/git/trees/{commit.tree}"},
+                "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None,
+                                 "verified_at": None},
+            },
+            "author": self.user(author) if author is not None else None,
+            "committer": self.user(committer) if committer is not None else None,
+            "parents": [{"sha": p, "url": f"{self.api}/repos/{repo.full_name}/commits/{p}", "html_url": f"{html}/{p}"}
+                        for p in commit.parents],
+        }
+
+    def diff_entry(self, repo: Repo, filename: str, status: str, sha: str | None, ref: str,
+                   additions: int, deletions: int) -> JSON:
+        return {
+            "sha": sha,
+            "filename": filename,
+            "status": status,
+            "additions": additions,
+            "deletions": deletions,
+            "changes": additions + deletions,
+            "blob_url": f"{self.web}/{repo.full_name}/blob/{ref}/{filename}",
+            "raw_url": f"{self.web}/{repo.full_name}/raw/{ref}/{filename}",
+            "contents_url": f"{self.api}/repos/{repo.full_name}/contents/{filename}?ref={ref}",
         }
 
     def tree(self, repo: Repo, sha: str, entries: list[TreeEntry], truncated: bool) -> JSON:
@@ -387,7 +433,7 @@ class Shapes:
             "updated_at": stamp(issue.updated_at),
             "closed_at": stamp(issue.closed_at),
             "merged_at": stamp(issue.closed_at) if pull.merged else None,
-            "merge_commit_sha": None,
+            "merge_commit_sha": pull.merge_commit_sha,
             "assignee": None,
             "assignees": [],
             "requested_reviewers": [],
@@ -411,9 +457,9 @@ class Shapes:
                 "merged": pull.merged,
                 "mergeable": None,
                 "mergeable_state": "unknown",
-                "merged_by": None,
+                "merged_by": self.user(pull.merged_by) if pull.merged_by is not None else None,
                 "comments": repo.comment_count(issue.number),
-                "review_comments": 0,
+                "review_comments": len(repo.pull_review_comments(issue.number)),
                 "maintainer_can_modify": False,
                 "commits": 1,
                 "additions": 0,
@@ -421,6 +467,115 @@ class Shapes:
                 "changed_files": 0,
             })
         return shape
+
+    def association(self, repo: Repo, user: User) -> str:
+        return "OWNER" if user.login == repo.owner.login else "NONE"
+
+    def review(self, repo: Repo, review: Review) -> JSON:
+        pull_url = f"{self.api}/repos/{repo.full_name}/pulls/{review.pull_number}"
+        html = f"{self.web}/{repo.full_name}/pull/{review.pull_number}#pullrequestreview-{review.id}"
+        return {
+            "id": review.id,
+            "node_id": node_id("PullRequestReview", review.id),
+            "user": self.user(review.user),
+            "body": review.body,
+            "state": review.state,
+            "html_url": html,
+            "pull_request_url": pull_url,
+            "_links": {"html": {"href": html}, "pull_request": {"href": pull_url}},
+            "submitted_at": stamp(review.submitted_at),
+            "commit_id": review.commit_id,
+            "author_association": self.association(repo, review.user),
+        }
+
+    def review_comment(self, repo: Repo, comment: ReviewComment) -> JSON:
+        """Both `PullRequestReviewComment` (pull's comments) and `ReviewComment` (a review's)."""
+        url = f"{self.api}/repos/{repo.full_name}/pulls/comments/{comment.id}"
+        pull_url = f"{self.api}/repos/{repo.full_name}/pulls/{comment.pull_number}"
+        html = f"{self.web}/{repo.full_name}/pull/{comment.pull_number}#discussion_r{comment.id}"
+        on_file = comment.line is None
+        return {
+            "url": url,
+            "pull_request_review_id": comment.review_id,
+            "id": comment.id,
+            "node_id": node_id("PullRequestReviewComment", comment.id),
+            "diff_hunk": "@@ -0,0 +1 @@" if on_file else f"@@ -{comment.line},1 +{comment.line},1 @@",
+            "path": comment.path,
+            "position": None if on_file else 1,
+            "original_position": 1,
+            "commit_id": comment.commit_id,
+            "original_commit_id": comment.commit_id,
+            "user": self.user(comment.user),
+            "body": comment.body,
+            "created_at": stamp(comment.created_at),
+            "updated_at": stamp(comment.updated_at),
+            "html_url": html,
+            "pull_request_url": pull_url,
+            "author_association": self.association(repo, comment.user),
+            "_links": {"self": {"href": url}, "html": {"href": html}, "pull_request": {"href": pull_url}},
+            "start_line": None,
+            "original_start_line": None,
+            "start_side": None,
+            "line": comment.line,
+            "original_line": comment.line,
+            "side": "RIGHT",
+            "subject_type": "file" if on_file else "line",
+            "reactions": self.reactions(f"{url}/reactions", comment.reactions),
+        }
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def check_run(self, repo: Repo, run: CheckRun, app: App, pulls: list[Issue]) -> JSON:
+        url = f"{self.api}/repos/{repo.full_name}/check-runs/{run.id}"
+        return {
+            "id": run.id,
+            "head_sha": run.head_sha,
+            "node_id": node_id("CheckRun", run.id),
+            "external_id": run.external_id or "",
+            "url": url,
+            "html_url": f"{self.web}/{repo.full_name}/runs/{run.id}",
+            "details_url": run.details_url or f"{self.web}/apps/{app.slug}",
+            "status": run.status,
+            "conclusion": run.conclusion,
+            "started_at": stamp(run.started_at),
+            "completed_at": stamp(run.completed_at),
+            "output": {
+                "title": run.title,
+                "summary": run.summary,
+                "text": run.text,
+                "annotations_count": len(run.annotations),
+                "annotations_url": f"{url}/annotations",
+            },
+            "name": run.name,
+            "check_suite": {"id": run.id + 500_000},  # one suite per run is enough for planbot
+            "app": self.app(app),
+            "pull_requests": [self.pull_minimal(repo, issue) for issue in pulls],
+        }
+
+    def pull_minimal(self, repo: Repo, issue: Issue) -> JSON:
+        assert issue.pull is not None
+        mini_repo = {"id": repo.id, "url": f"{self.api}/repos/{repo.full_name}", "name": repo.name}
+        return {
+            "id": issue.id,
+            "number": issue.number,
+            "url": f"{self.api}/repos/{repo.full_name}/pulls/{issue.number}",
+            "head": {"ref": issue.pull.head, "sha": issue.pull.head_sha, "repo": mini_repo},
+            "base": {"ref": issue.pull.base, "sha": issue.pull.base_sha, "repo": mini_repo},
+        }
+
+    def annotation(self, repo: Repo, run: CheckRun, annotation: JSON) -> JSON:
+        return {
+            "path": annotation["path"],
+            "start_line": annotation["start_line"],
+            "end_line": annotation["end_line"],
+            "start_column": annotation.get("start_column"),
+            "end_column": annotation.get("end_column"),
+            "annotation_level": annotation["annotation_level"],
+            "title": annotation.get("title"),
+            "message": annotation["message"],
+            "raw_details": annotation.get("raw_details"),
+            "blob_href": f"{self.web}/{repo.full_name}/blob/{run.head_sha}/{annotation['path']}",
+        }
 
 
 def wrapped_base64(data: bytes) -> str:

@@ -1,5 +1,6 @@
 """What the fake GitHub knows: users, the app and its installations, repositories with their git
-data, issues, comments, reactions, labels, collaborators and pull requests.
+data, issues, comments, reactions, labels, collaborators, pull requests with their reviews and
+review comments, and check runs.
 
 Plain dataclasses guarded by one lock (the server thread and the test thread both touch them).
 """
@@ -11,10 +12,12 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tests.fakegithub.gitstore import GitStore
 
 REACTION_CONTENTS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
+REVIEW_STATES = ("APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING")
 ROLE_PERMISSION = {"admin": "admin", "maintain": "write", "write": "write", "triage": "read", "read": "read"}
 
 
@@ -88,6 +91,56 @@ class PullRequest:
     base_sha: str
     draft: bool = False
     merged: bool = False
+    merged_by: User | None = None
+    merge_commit_sha: str | None = None  # the commit the merge put on the base branch
+
+
+@dataclass
+class Review:
+    id: int
+    pull_number: int
+    user: User
+    state: str  # one of REVIEW_STATES
+    body: str
+    commit_id: str  # the pull request's head when the review was submitted
+    submitted_at: datetime
+
+
+@dataclass
+class ReviewComment:
+    """A comment on a line (or, with no line, on a whole file) of a pull request's diff."""
+
+    id: int
+    pull_number: int
+    review_id: int | None
+    path: str
+    line: int | None
+    body: str
+    user: User
+    commit_id: str
+    created_at: datetime
+    updated_at: datetime
+    reactions: list[Reaction] = field(default_factory=list)
+
+
+@dataclass
+class CheckRun:
+    """One check run of the app on a commit; `annotations` hold every annotation sent, in order
+    (GitHub appends the annotations of each update to those already there)."""
+
+    id: int
+    name: str
+    head_sha: str
+    status: str  # queued, in_progress or completed
+    conclusion: str | None
+    started_at: datetime
+    completed_at: datetime | None = None
+    details_url: str | None = None
+    external_id: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    text: str | None = None
+    annotations: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -121,6 +174,9 @@ class Repo:
     labels: dict[str, Label] = field(default_factory=dict)  # lower-cased name -> label
     roles: dict[str, str] = field(default_factory=dict)  # lower-cased login -> role name
     comments: dict[int, Comment] = field(default_factory=dict)  # id -> comment, in creation order
+    reviews: dict[int, Review] = field(default_factory=dict)  # id -> review, in submission order
+    review_comments: dict[int, ReviewComment] = field(default_factory=dict)  # id -> comment, in order
+    check_runs: dict[int, CheckRun] = field(default_factory=dict)  # id -> check run, in creation order
 
     @property
     def full_name(self) -> str:
@@ -137,6 +193,12 @@ class Repo:
 
     def comment_count(self, number: int) -> int:
         return len(self.issue_comments(number))
+
+    def pull_reviews(self, number: int) -> list[Review]:
+        return [r for r in self.reviews.values() if r.pull_number == number]
+
+    def pull_review_comments(self, number: int) -> list[ReviewComment]:
+        return [c for c in self.review_comments.values() if c.pull_number == number]
 
     def next_number(self) -> int:
         return max(self.issues, default=0) + 1

@@ -49,7 +49,7 @@ def test_missing_labels_are_created_with_their_colour(
     assert labels["planned"].color == "0e8a16" and labels["planned"].description
     assert labels["Needs-Plan"].color == "123456"  # left alone
     assert "needs-plan" not in labels
-    assert sorted(created_again) == ["needs-detail", "plan-rejected"]
+    assert sorted(created_again) == ["needs-detail", "plan-in-review", "plan-rejected"]
     assert ensure_labels(inst, OWNER, REPO, LABELS.specs()) == []
 
 

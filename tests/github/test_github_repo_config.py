@@ -191,5 +191,5 @@ def test_extends_values() -> None:
 
 def test_label_specs_cover_every_label_once() -> None:
     specs = RepoConfig().labels.specs()
-    assert [s.name for s in specs] == ["needs-plan", "needs-detail", "planned", "plan-rejected"]
+    assert [s.name for s in specs] == ["needs-plan", "needs-detail", "plan-in-review", "planned", "plan-rejected"]
     assert all(len(s.color) == 6 and s.description for s in specs)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from tests.fakegithub.api.app import AppRoutes
 from tests.fakegithub.api.base import Handlers, Options
+from tests.fakegithub.api.checks import CheckRoutes
 from tests.fakegithub.api.comments import CommentRoutes
+from tests.fakegithub.api.compare import CompareRoutes
 from tests.fakegithub.api.contents import ContentRoutes
 from tests.fakegithub.api.git import GitRoutes
 from tests.fakegithub.api.issues import IssueRoutes
@@ -15,7 +17,8 @@ from tests.fakegithub.shapes import Shapes
 from tests.fakegithub.state import World
 
 GROUPS: tuple[type[Handlers], ...] = (
-    AppRoutes, ContentRoutes, GitRoutes, IssueRoutes, CommentRoutes, PeopleRoutes, PullRoutes,
+    AppRoutes, ContentRoutes, GitRoutes, IssueRoutes, CommentRoutes, PeopleRoutes, PullRoutes, CheckRoutes,
+    CompareRoutes,
 )
 
 
