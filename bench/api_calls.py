@@ -134,7 +134,7 @@ def run_plan(fake: FakeGitHub, rt: Runtime, spec: str, constitution: str, polls:
         CollectVotes(rt, request(JobKind.TALLY, f"approve{round_}")).run()
         naive_reads += 1 + len(state.posted)
     state = states.load(issue)
-    assert state is not None and state.phase is PlanPhase.REVIEW, state.phase if state else None
+    assert state is not None and state.phase is PlanPhase.REVIEW, (state.phase, state.failure) if state else None
     ours = counted(fake)
     commits = [r for r in fake.requests() if r.auth == "token" and r.method == "POST" and r.path.endswith("/git/commits")]
     tree_requests = [r for r in fake.requests() if r.auth == "token" and r.method == "POST" and r.path.endswith("/git/trees")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -30,6 +32,7 @@ HELPER_SUFFIXES: tuple[str, ...] = (
     "Envelope",
 )
 HELPER_NAMES: frozenset[str] = frozenset({"Pagination", "PageInfo", "Link", "Links", "Meta", "Cursor", "Money"})
+NO_ENTITIES = re.compile(r"\*\*Entities\*\*:\s*0\b")  # the header of a data model with nothing to store
 SCALAR_TYPES: frozenset[str] = frozenset({"string", "integer", "number", "boolean", "array"})
 
 
@@ -38,7 +41,8 @@ def check(folder: PlanFolder) -> Iterator[Finding]:
     if doc is None:
         return
     if not folder.er_diagrams:
-        yield error(doc.path, 1, "erd-missing", "no ```mermaid block with an erDiagram")
+        if not any(NO_ENTITIES.search(line) for line in doc.lines):  # no stored data: it says so instead
+            yield error(doc.path, 1, "erd-missing", "no ```mermaid block with an erDiagram")
         return
     openapi = folder.openapi
     if openapi is None or not isinstance(openapi.data, Mapping):

@@ -137,3 +137,22 @@ def test_fence_with_another_language_is_not_mermaid(plan):
 def test_longer_fence_holds_a_shorter_one(plan):
     plan.write("quickstart.md", plan.text("quickstart.md") + "\n````markdown\n```mermaid\ngraf\n```\n````\n")
     assert plan.validate() == []
+
+
+def test_a_data_model_with_nothing_to_store_needs_no_diagram() -> None:
+    from datetime import UTC, datetime
+
+    from bot.planning import engine
+    from bot.planning.engine import PlanRequest
+    from bot.planning.ports import MappingSource
+
+    spec = ("# Feature Specification: Colour contrast check\n\n## User Scenarios & Testing\n\n"
+            "### User Story 1 - Check a stylesheet (Priority: P1)\n\nA designer runs the check on a stylesheet.\n\n"
+            "**Acceptance Scenarios**:\n\n1. **Given** a stylesheet, **When** the check runs, **Then** pairs under "
+            "4.5 are printed.\n\n## Requirements\n\n### Functional Requirements\n\n"
+            "- **FR-001**: The command MUST print each colour pair whose contrast ratio is under 4.5.\n"
+            "- **FR-002**: The command MUST exit with status 1 when it prints any pair.\n\n### Key Entities\n\n")
+    prepared = engine.prepare(PlanRequest(text=spec, spec_source="issue #3"), MappingSource({}), [])
+    generated = engine.generate(prepared, datetime(2026, 1, 1, tzinfo=UTC), include_spec=True, original_spec_text=spec)
+    data_model = next(text for path, text in generated.files.items() if path.endswith("data-model.md"))
+    assert "**Entities**: 0" in data_model and "erDiagram" not in data_model
