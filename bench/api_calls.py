@@ -1,7 +1,7 @@
 """GitHub requests per plan over a full voting cycle, for plans with 1, 5 and 10 decisions, beside
 a naive bot.
 
-    python bench/api_calls.py [--polls 12] [--decisions 1 5 10]
+    python bench/api_calls.py [--polls 864] [--decisions 1 5 10]
 
 Each plan runs against the fake GitHub (tests/fakegithub) with a throw-away redis-server: the
 issue is labelled, decision comments are posted, `--polls` scheduled tallies run while people
@@ -157,7 +157,7 @@ def run_plan(fake: FakeGitHub, rt: Runtime, spec: str, constitution: str, polls:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--polls", type=int, default=12, help="scheduled tallies while voting is open")
+    parser.add_argument("--polls", type=int, default=864, help="scheduled tallies while voting is open")
     parser.add_argument("--decisions", type=int, nargs="+", default=[1, 5, 10])
     args = parser.parse_args()
     text, constitution = SPEC.read_text(encoding="utf-8"), CONSTITUTION.read_text(encoding="utf-8")

@@ -141,8 +141,7 @@ class StateStore:
         self.redis.set(self.key(state.issue), state.model_dump_json(), ex=STATE_TTL_SECONDS)
 
     def delete(self, issue: IssueRef) -> None:
-        self.redis.delete(self.key(issue), self._key("comments", issue), self._key("spec", issue),
-                          self._key("eligible", issue))
+        self.redis.delete(self.key(issue), *(self._key(kind, issue) for kind in ("comments", "spec", "eligible", "analysis")))
 
     def _key(self, kind: str, issue: IssueRef) -> str:
         return f"{self.prefix}:{kind}:{issue.plan_key}"
@@ -168,6 +167,16 @@ class StateStore:
 
     def save_spec(self, issue: IssueRef, copy: SpecCopy) -> None:
         self.redis.set(self._key("spec", issue), copy.model_dump_json(), ex=STATE_TTL_SECONDS)
+
+    # The plan's analysis, so that counting votes does not read the repository again.
+    def load_analysis(self, issue: IssueRef, fingerprint: str) -> bytes | None:
+        raw = self.redis.get(self._key("analysis", issue))
+        if raw is None or not raw.startswith(fingerprint.encode() + b"\n"):
+            return None
+        return raw[len(fingerprint) + 1:]
+
+    def save_analysis(self, issue: IssueRef, fingerprint: str, data: bytes) -> None:
+        self.redis.set(self._key("analysis", issue), fingerprint.encode() + b"\n" + data, ex=STATE_TTL_SECONDS)
 
     def permissions(self, issue: IssueRef) -> RedisPermissions:
         """The plan's cache of people's repository permissions (each login asked about once a day)."""

@@ -4,10 +4,12 @@ rebuilt from the spec it started from (the engine is deterministic)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from datetime import UTC, datetime, timedelta
 
+import bot
 from bot.github.client import Installation
 from bot.github.comments import Marker, OwnComment, find_own_comments, marked_data, neutralise_untrusted, upsert_comment
 from bot.github.issues import IssueInfo, react_to_comment
@@ -145,7 +147,6 @@ class PlanJob:
         if copy is None:
             copy = self.spec_from_issue(info, config, state.base_sha)
         self.text, self.spec_path = copy.text, copy.spec_path
-        workspace = GitHubWorkspace(self.inst, self.issue.owner, self.issue.repo, ref=state.base_sha)
         request = PlanRequest(
             text=copy.text,
             title=info.title,
@@ -154,9 +155,21 @@ class PlanJob:
             specs_dir=config.specs_dir,
             user_context="\n\n".join(state.feedback) or None,
         )
+        fingerprint = hashlib.sha256(
+            f"{bot.__version__}\n{state.base_sha}\n{state.feature!r}".encode() + request.model_dump_json().encode()
+        ).hexdigest()
+        cached = self.rt.states.load_analysis(self.issue, fingerprint)
+        if cached is not None:
+            try:
+                return Prepared.model_validate_json(cached)
+            except ValueError:
+                log.warning("cached analysis unreadable; analysing again")
+        workspace = GitHubWorkspace(self.inst, self.issue.owner, self.issue.repo, ref=state.base_sha)
         prepared = engine.prepare(request, workspace, workspace.branches())
         feature = state.feature or prepared.context.feature
-        return prepared.model_copy(update={"context": prepared.context.model_copy(update={"feature": feature})})
+        prepared = prepared.model_copy(update={"context": prepared.context.model_copy(update={"feature": feature})})
+        self.rt.states.save_analysis(self.issue, fingerprint, prepared.model_dump_json().encode())
+        return prepared
 
     def spec_from_issue(self, info: IssueInfo, config: RepoConfig, ref: str | None) -> SpecCopy:
         """The issue's body, or the spec-kit spec it links when that file exists at `ref`."""

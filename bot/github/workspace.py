@@ -98,7 +98,8 @@ class GitHubWorkspace:
     def head(self) -> str:
         """The commit this workspace reads."""
         if self._head is None:
-            sha = self.branch_head(self.ref)
+            full_sha = self._ref is not None and len(self._ref) == 40 and all(c in "0123456789abcdef" for c in self._ref)
+            sha = None if full_sha else self.branch_head(self.ref)
             if sha is None and self._ref is not None and self._is_commit(self._ref):
                 sha = self._ref
             if sha is None:
