@@ -231,3 +231,51 @@ def test_two_replan_requests_at_once_make_two_commits_in_turn(bot: Bot, requests
     assert len(bot.fake.history(OWNER, REPO, BRANCH)) == before + requests
     plan_md = bot.fake.files(OWNER, REPO, BRANCH)[f"{FOLDER}/plan.md"].decode()
     assert "add a rate limit on uploads" in plan_md and "name the SMS provider" in plan_md
+
+
+def test_conflicting_choices_go_back_to_a_vote_once(bot: Bot) -> None:
+    number = start(bot)
+    say(bot, number, "/decide TD005 B we want one serverless function per endpoint", author="bob")
+    conflicts: list = []
+    for _ in range(4):  # decisions posted later (after those they depend on) need approving in turn
+        say(bot, number, "/plan approve", author="carol")  # TD008 takes its recommendation: it needs workers
+        plan = state(bot, number)
+        conflicts = [c for c in bot.fake.comments(OWNER, REPO, number) if c.body.startswith("### Decisions that conflict")]
+        if conflicts or plan.phase is not PlanPhase.VOTING:
+            break
+    assert len(conflicts) == 1 and "TD005" in conflicts[0].body and "TD008" in conflicts[0].body
+    assert plan.phase is PlanPhase.VOTING and "TD005" not in plan.outcomes and "TD008" not in plan.outcomes
+    assert sorted(plan.reopened) == ["TD005", "TD008"]
+    decide_everything(bot, number)  # the recommendations do not clash: the plan is published
+    assert state(bot, number).phase is PlanPhase.REVIEW
+
+
+def test_decide_on_the_pull_request_changes_the_decision_and_a_closed_pull_request_rejects(bot: Bot) -> None:
+    number = start(bot)
+    decide_everything(bot, number)
+    plan = state(bot, number)
+    assert plan.pull_number is not None
+    body = bot.fake.pulls(OWNER, REPO)[0].body
+    before = len(bot.fake.history(OWNER, REPO, BRANCH))
+    text = "/decide TD002 B we already run a document store"
+    comment_id = bot.fake.add_comment(OWNER, REPO, plan.pull_number, text, author="bob")
+    event = payload("issue_comment.created", issue__number=plan.pull_number, comment__id=comment_id,
+                    comment__body=text, comment__user__login="bob", sender__login="bob")
+    event["issue"]["pull_request"] = {"url": "x"}
+    event["issue"]["body"] = body
+    bot.deliver("issue_comment", event)
+    bot.work()
+    assert state(bot, number).outcomes["TD002"].option == "B"
+    assert len(bot.fake.history(OWNER, REPO, BRANCH)) == before + 1
+    decisions = bot.fake.files(OWNER, REPO, BRANCH)[f"{FOLDER}/decisions.md"].decode()
+    assert "we already run a document store" in decisions
+
+    bot.fake.close_pull(OWNER, REPO, plan.pull_number)
+    closed = payload("pull_request.closed", pull_request__number=plan.pull_number, sender__login="maria")
+    closed["pull_request"]["body"] = body
+    closed["pull_request"]["merged"] = False
+    bot.deliver("pull_request", closed)
+    bot.work()
+    labels = bot.fake.issue(OWNER, REPO, number).labels
+    assert "plan-rejected" in labels and "plan-in-review" not in labels
+    assert state(bot, number).phase is PlanPhase.REJECTED
