@@ -52,9 +52,13 @@ class CollectVotes(PlanWriter):
         self.rt.states.save_comments(self.issue, snapshot)
         self.comments = own_comments(snapshot.comments, self.inst.identity)
         state = self.load_state()
+        config = state.config or RepoConfig()
+        if state.phase is PlanPhase.GENERATION:  # a job died while publishing: finish it (every step is idempotent)
+            self.config, self.permissions = config, self.rt.states.permissions(self.issue)
+            self.apply(state, config)
+            return state
         if state.phase is not PlanPhase.VOTING:
             return state
-        config = state.config or RepoConfig()
         self.permissions = self.rt.states.permissions(self.issue)
         self.config = config
         changed = self.count_votes(state, snapshot.comments)
@@ -158,8 +162,9 @@ class CollectVotes(PlanWriter):
         analysis = settled(prepared.analysis, state, self.now)
         self.edit_decision_comments(state, analysis.decisions)
         if all(td.id in state.outcomes for td in analysis.decisions):
-            reopened = self.reopen_conflicts(state, info, config, analysis)
+            reopened = self.reopen_conflicts(state, info, config, analysis) if state.phase is PlanPhase.VOTING else None
             if reopened is None:
+                self.schedule_next(state)  # should publishing die half-way, this tally finishes it
                 self.publish(state, info, config, prepared, analysis)
             return
         self.post_decisions(state, info, config, analysis.decisions)

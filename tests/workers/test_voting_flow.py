@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from rq import SimpleWorker
 
 from bot.jobs import IssueRef, JobKind, JobRequest
 from bot.plan_state import PlanPhase, StateStore
@@ -59,12 +60,12 @@ def say(bot: Bot, number: int, body: str, author: str = "maria") -> int:
     return comment_id
 
 
-def tally(bot: Bot, number: int) -> None:
-    """A scheduled tally, run now."""
+def tally(bot: Bot, number: int, *, failures: int = 0) -> None:
+    """A scheduled tally, run now (`failures`: jobs that failed earlier in the test)."""
     request = JobRequest(kind=JobKind.TALLY, issue=issue_ref(number), delivery_id=f"test-{time.monotonic_ns()}",
                          sender="scheduler")
     enqueue_job(bot.queue, request)
-    bot.work()
+    bot.work(failures=failures)
 
 
 def decide_everything(bot: Bot, number: int) -> None:
@@ -279,3 +280,24 @@ def test_decide_on_the_pull_request_changes_the_decision_and_a_closed_pull_reque
     labels = bot.fake.issue(OWNER, REPO, number).labels
     assert "plan-rejected" in labels and "plan-in-review" not in labels
     assert state(bot, number).phase is PlanPhase.REJECTED
+
+
+def test_a_github_failure_while_publishing_is_finished_by_the_next_tally(bot: Bot) -> None:
+    number = start(bot)
+    main_commits = len(bot.fake.history(OWNER, REPO, "main"))
+    bot.fake.fail("/repos/acme/widgets/pulls$", "POST", status=502, times=bot.rt_retry_attempts)
+    for _ in range(6):  # approve until every decision is taken; opening the pull request then fails
+        if state(bot, number).phase is not PlanPhase.VOTING:
+            break
+        comment_id = bot.fake.add_comment(OWNER, REPO, number, "/plan approve", author="carol")
+        event = payload("issue_comment.created", issue__number=number, comment__id=comment_id,
+                        comment__body="/plan approve", comment__user__login="carol", sender__login="carol")
+        event["issue"]["labels"] = [{"name": "needs-plan"}]
+        bot.deliver("issue_comment", event)
+        SimpleWorker([bot.queue], connection=bot.redis).work(burst=True)
+    assert bot.queue.failed_job_registry.count == 1
+    assert state(bot, number).phase is PlanPhase.GENERATION and bot.fake.pulls(OWNER, REPO) == []
+    tally(bot, number, failures=1)  # the scheduled tally (run now) finishes what the failed job started
+    assert state(bot, number).phase is PlanPhase.REVIEW
+    assert len(bot.fake.pulls(OWNER, REPO)) == 1
+    assert len(bot.fake.history(OWNER, REPO, BRANCH)) == main_commits + 2  # still ONE artifacts commit
