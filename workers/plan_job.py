@@ -15,13 +15,14 @@ from bot.github.comments import Marker, OwnComment, find_own_comments, marked_da
 from bot.github.issues import IssueInfo, react_to_comment
 from bot.github.repo_config import RepoConfig
 from bot.github.workspace import GitHubWorkspace
-from bot.jobs import JobRequest
+from bot.jobs import JobKind, JobRequest
 from bot.plan_state import PlanPhase, PlanState, PostedDecision, SpecCopy
 from bot.planning import engine
 from bot.planning.analysis import Analysis
 from bot.planning.decisions import DecisionStatus, TechnicalDecision
 from bot.planning.engine import PlanRequest, Prepared
 from bot.planning.render import render_template
+from bot.queue import make_queue, schedule_job
 from bot.voting import OBJECT, OPTION_REACTIONS, SUPPORT, seeded_reactions
 from workers.runtime import Runtime
 
@@ -137,6 +138,22 @@ class PlanJob:
         )
         self.save(state, info, decisions, next_step)
         return state
+
+    def schedule_next(self, state: PlanState) -> None:
+        """The next tally: at the next interval, or when the earliest window closes if sooner."""
+        interval = timedelta(seconds=self.rt.settings.tally_interval_seconds)
+        deadlines = [state.posted[td].deadline for td in state.open_decisions()]
+        at = min([self.now + interval, *(d + timedelta(seconds=1) for d in deadlines if d > self.now)])
+        pending = state.next_tally_at
+        if pending is not None and self.now < pending <= at:
+            return  # a tally is already scheduled, no later than this one would be
+        state.next_tally_at = at
+        self.rt.states.save(state)
+        slot = int(at.timestamp())
+        key = "".join(ch if ch.isalnum() else "_" for ch in self.issue.plan_key)
+        request = JobRequest(kind=JobKind.TALLY, issue=self.issue, delivery_id=f"scheduled-{key}-{slot}",
+                             sender=self.request.sender)
+        schedule_job(make_queue(self.rt.redis, self.rt.settings), request, at)
 
     # -- the analysis --------------------------------------------------------------------------
 

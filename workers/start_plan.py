@@ -109,4 +109,6 @@ class StartPlan(PlanJob):
             state.branch_sha = workspace.commit(state.feature.branch, files, message)
         state.phase = PlanPhase.VOTING
         state.config = state.config or config  # the settings votes are counted by, fixed from now on
-        return self.post_decisions(state, info, state.config, prepared.analysis.decisions)
+        state = self.post_decisions(state, info, state.config, prepared.analysis.decisions)
+        self.schedule_next(state)  # votes are counted from now on, and each window closes on time
+        return state

@@ -11,18 +11,16 @@ changes something people see.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.github.comments import Comment, Marker, own_comments, poll_comments
 from bot.github.issues import IssueInfo, get_issue, react_to_comment
 from bot.github.permissions import is_eligible
 from bot.github.reactions import comment_reactions
 from bot.github.repo_config import RepoConfig
-from bot.jobs import JobKind, JobRequest
 from bot.plan_state import PlanPhase, PlanState
 from bot.planning.decisions import DecisionChoice
 from bot.planning.render import render_template
-from bot.queue import make_queue, schedule_job
 from bot.replies import Approve, Decide, intents
 from bot.tally import Reactor, Tally, Verdict, at_deadline, count_reactions, on_approval
 from workers.plan_job import settled
@@ -168,19 +166,3 @@ class CollectVotes(PlanWriter):
                 self.publish(state, info, config, prepared, analysis)
             return
         self.post_decisions(state, info, config, analysis.decisions)
-
-    def schedule_next(self, state: PlanState) -> None:
-        """The next tally: at the next interval, or when the earliest window closes if sooner."""
-        interval = timedelta(seconds=self.rt.settings.tally_interval_seconds)
-        deadlines = [state.posted[td].deadline for td in state.open_decisions()]
-        at = min([self.now + interval, *(d + timedelta(seconds=1) for d in deadlines if d > self.now)])
-        pending = state.next_tally_at
-        if pending is not None and self.now < pending <= at:
-            return  # a tally is already scheduled, no later than this one would be
-        state.next_tally_at = at
-        self.rt.states.save(state)
-        slot = int(at.timestamp())
-        key = "".join(ch if ch.isalnum() else "_" for ch in self.issue.plan_key)
-        request = JobRequest(kind=JobKind.TALLY, issue=self.issue, delivery_id=f"scheduled-{key}-{slot}",
-                             sender=self.request.sender)
-        schedule_job(make_queue(self.rt.redis, self.rt.settings), request, at)

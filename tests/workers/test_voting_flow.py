@@ -301,3 +301,14 @@ def test_a_github_failure_while_publishing_is_finished_by_the_next_tally(bot: Bo
     assert state(bot, number).phase is PlanPhase.REVIEW
     assert len(bot.fake.pulls(OWNER, REPO)) == 1
     assert len(bot.fake.history(OWNER, REPO, BRANCH)) == main_commits + 2  # still ONE artifacts commit
+
+
+def test_labelling_schedules_the_first_tally(bot: Bot) -> None:
+    from rq.registry import ScheduledJobRegistry
+
+    number = start(bot)
+    scheduled = ScheduledJobRegistry(queue=bot.queue).get_job_ids()
+    assert len(scheduled) == 1 and scheduled[0].startswith("tally-scheduled-")
+    assert state(bot, number).next_tally_at is not None
+    tally(bot, number)  # an earlier tally than the scheduled one adds no second schedule
+    assert len(ScheduledJobRegistry(queue=bot.queue).get_job_ids()) == 1
