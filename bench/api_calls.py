@@ -113,7 +113,7 @@ def run_plan(fake: FakeGitHub, rt: Runtime, spec: str, constitution: str, polls:
 
     StartPlan(rt, request(JobKind.START_PLAN, "label")).run()
     states = StateStore(rt.redis)
-    naive_reads = naive_writes = 0
+    naive_reads = 0
     reactions = list(OPTION_REACTIONS.values())
     for poll in range(polls):
         state = states.load(issue)

@@ -191,7 +191,7 @@ def test_spec_in_its_feature_folder_is_planned_there(repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["branch"] == "007-field-service-work-orders"
-    assert f"specs/007-field-service-work-orders/spec.md" not in report["files"]  # the spec is kept as written
+    assert "specs/007-field-service-work-orders/spec.md" not in report["files"]  # the spec is kept as written
 
 
 def test_validate_reports_a_broken_plan(repo: Path) -> None:

@@ -5,7 +5,7 @@ Import them into a `conftest.py` (`from tests.fakegithub.fixtures import app_key
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -14,9 +14,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
+from githubkit.exception import RequestFailed
 from githubkit.cache import MemCacheStrategy
 
 from tests.fakegithub.server import FakeGitHub
+
+Client = GitHub[AppInstallationAuthStrategy]
 
 APP_ID = 4242
 APP_SLUG = "planbot"
@@ -78,3 +81,16 @@ def fake_github(fake_github_server: FakeGitHub) -> Iterator[FakeGitHub]:
     fake.add_repo(OWNER, REPO, files={"README.md": "# widgets\n"})
     yield fake
     assert not fake.internal_errors, "the fake GitHub failed:\n" + "\n".join(fake.internal_errors)
+
+
+def status_of(call: Callable[[], object]) -> int:
+    """The HTTP status of a request the fake refuses."""
+    with pytest.raises(RequestFailed) as failure:
+        call()
+    return failure.value.response.status_code
+
+
+@pytest.fixture
+def gh(fake_github: FakeGitHub, app_key: AppKey) -> Client:
+    """githubkit as the app's installation, against the fake."""
+    return installation_client(fake_github, app_key)

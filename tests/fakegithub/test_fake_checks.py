@@ -6,30 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from githubkit import AppInstallationAuthStrategy, GitHub
-from githubkit.exception import RequestFailed
 
 from tests.fakegithub import FakeGitHub
-from tests.fakegithub.fixtures import OWNER, REPO, AppKey, installation_client
+from tests.fakegithub.fixtures import OWNER, REPO, Client, status_of
 
-Client = GitHub[AppInstallationAuthStrategy]
 RUNS = f"/repos/{OWNER}/{REPO}/check-runs"
-
-
-@pytest.fixture
-def gh(fake_github: FakeGitHub, app_key: AppKey) -> Client:
-    return installation_client(fake_github, app_key)
 
 
 @pytest.fixture
 def head(fake_github: FakeGitHub) -> str:
     return fake_github.push(OWNER, REPO, "001-login", {"specs/001-login/plan.md": "# Plan\n"})
-
-
-def status_of(call: Callable[[], object]) -> int:
-    with pytest.raises(RequestFailed) as failure:
-        call()
-    return failure.value.response.status_code
 
 
 def send(gh: Client, method: str, url: str, body: dict[str, Any]) -> Callable[[], object]:

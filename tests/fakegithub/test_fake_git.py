@@ -5,28 +5,15 @@ from __future__ import annotations
 import base64
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from githubkit import AppInstallationAuthStrategy, GitHub
-from githubkit.exception import RequestFailed
 
 from tests.fakegithub import FakeGitHub
-from tests.fakegithub.fixtures import OWNER, REPO, AppKey, installation_client
-
-Client = GitHub[AppInstallationAuthStrategy]
+from tests.fakegithub.fixtures import Client, OWNER, REPO, status_of
 
 
-@pytest.fixture
-def gh(fake_github: FakeGitHub, app_key: AppKey) -> Client:
-    return installation_client(fake_github, app_key)
 
-
-def status_of(call: Callable[[], object]) -> int:
-    with pytest.raises(RequestFailed) as failure:
-        call()
-    return failure.value.response.status_code
 
 
 def test_one_commit_with_many_files_through_the_git_data_api(fake_github: FakeGitHub, gh: Client) -> None:

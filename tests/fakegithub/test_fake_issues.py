@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 
-import pytest
-from githubkit import AppInstallationAuthStrategy, GitHub
-from githubkit.exception import RequestFailed
 
 from tests.fakegithub import FakeGitHub
-from tests.fakegithub.fixtures import OWNER, REPO, AppKey, installation_client
-
-Client = GitHub[AppInstallationAuthStrategy]
+from tests.fakegithub.fixtures import Client, OWNER, REPO, status_of
 
 
-@pytest.fixture
-def gh(fake_github: FakeGitHub, app_key: AppKey) -> Client:
-    return installation_client(fake_github, app_key)
 
-
-def status_of(call: Callable[[], object]) -> int:
-    with pytest.raises(RequestFailed) as failure:
-        call()
-    return failure.value.response.status_code
 
 
 def test_issue_read_and_edit(fake_github: FakeGitHub, gh: Client) -> None:

@@ -3,28 +3,15 @@ issue comments of a pull request (conditional requests, reaction counts)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 
 import pytest
-from githubkit import AppInstallationAuthStrategy, GitHub
-from githubkit.exception import RequestFailed
 
 from tests.fakegithub import FakeGitHub
-from tests.fakegithub.fixtures import OWNER, REPO, AppKey, installation_client
+from tests.fakegithub.fixtures import Client, OWNER, REPO, status_of
 
-Client = GitHub[AppInstallationAuthStrategy]
 BRANCH = "001-login"
 
 
-@pytest.fixture
-def gh(fake_github: FakeGitHub, app_key: AppKey) -> Client:
-    return installation_client(fake_github, app_key)
-
-
-def status_of(call: Callable[[], object]) -> int:
-    with pytest.raises(RequestFailed) as failure:
-        call()
-    return failure.value.response.status_code
 
 
 def open_plan_pull(fake: FakeGitHub, gh: Client) -> int:

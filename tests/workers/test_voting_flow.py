@@ -60,6 +60,25 @@ def say(bot: Bot, number: int, body: str, author: str = "maria") -> int:
     return comment_id
 
 
+def published(bot: Bot):  # noqa: ANN201 - (issue number, plan state, pull request body, commits on the branch)
+    """A plan taken through voting to its open pull request."""
+    number = start(bot)
+    decide_everything(bot, number)
+    plan = state(bot, number)
+    assert plan.pull_number is not None
+    return number, plan, bot.fake.pulls(OWNER, REPO)[0].body, len(bot.fake.history(OWNER, REPO, BRANCH))
+
+
+def comment_on_pull(bot: Bot, pull_number: int, body: str, *, author: str, pull_body: str | None) -> None:
+    """A person comments on the plan pull request; the webhook is delivered (the jobs do not run yet)."""
+    comment_id = bot.fake.add_comment(OWNER, REPO, pull_number, body, author=author)
+    event = payload("issue_comment.created", issue__number=pull_number, comment__id=comment_id, comment__body=body,
+                    comment__user__login=author, sender__login=author)
+    event["issue"]["pull_request"] = {"url": f"{bot.fake.url}/repos/{OWNER}/{REPO}/pulls/{pull_number}"}
+    event["issue"]["body"] = pull_body
+    bot.deliver("issue_comment", event)
+
+
 def tally(bot: Bot, number: int, *, failures: int = 0) -> None:
     """A scheduled tally, run now (`failures`: jobs that failed earlier in the test)."""
     request = JobRequest(kind=JobKind.TALLY, issue=issue_ref(number), delivery_id=f"test-{time.monotonic_ns()}",
@@ -178,7 +197,7 @@ def test_a_tie_and_a_double_voter_leave_the_recommendation_and_a_veto_blocks(bot
     assert plan.outcomes[tied].provisional and plan.outcomes[tied].option == plan.posted[tied].recommendation
     assert vetoed not in plan.outcomes and plan.blocked() == {vetoed: ["bob"]}
     status = next(c.body for c in bot.fake.comments(OWNER, REPO, number) if "<!-- planbot:status" in c.body)
-    assert f"BLOCKED by bob" in status
+    assert "BLOCKED by bob" in status
 
     say(bot, number, f"/decide {vetoed} A settled in the meeting", author="bob")
     assert state(bot, number).outcomes[vetoed].option == "A"
@@ -215,19 +234,9 @@ def test_an_unknown_decision_in_decide_gets_a_reply(bot: Bot) -> None:
 
 @pytest.mark.parametrize("requests", [2])
 def test_two_replan_requests_at_once_make_two_commits_in_turn(bot: Bot, requests: int) -> None:
-    number = start(bot)
-    decide_everything(bot, number)
-    plan = state(bot, number)
-    assert plan.pull_number is not None
-    body = bot.fake.pulls(OWNER, REPO)[0].body
-    before = len(bot.fake.history(OWNER, REPO, BRANCH))
-    for index, text in enumerate(["/replan add a rate limit on uploads", "/replan name the SMS provider"][:requests]):
-        comment_id = bot.fake.add_comment(OWNER, REPO, plan.pull_number, text, author="maria")
-        event = payload("issue_comment.created", issue__number=plan.pull_number, comment__id=comment_id,
-                        comment__body=text, comment__user__login="maria", sender__login="maria")
-        event["issue"]["pull_request"] = {"url": "x"}
-        event["issue"]["body"] = body
-        bot.deliver("issue_comment", event)
+    number, plan, body, before = published(bot)
+    for text in ["/replan add a rate limit on uploads", "/replan name the SMS provider"][:requests]:
+        comment_on_pull(bot, plan.pull_number, text, author="maria", pull_body=body)
     bot.work()  # both queued before either ran: the plan lock takes them one after the other
     assert len(bot.fake.history(OWNER, REPO, BRANCH)) == before + requests
     plan_md = bot.fake.files(OWNER, REPO, BRANCH)[f"{FOLDER}/plan.md"].decode()
@@ -252,19 +261,9 @@ def test_conflicting_choices_go_back_to_a_vote_once(bot: Bot) -> None:
 
 
 def test_decide_on_the_pull_request_changes_the_decision_and_a_closed_pull_request_rejects(bot: Bot) -> None:
-    number = start(bot)
-    decide_everything(bot, number)
-    plan = state(bot, number)
-    assert plan.pull_number is not None
-    body = bot.fake.pulls(OWNER, REPO)[0].body
-    before = len(bot.fake.history(OWNER, REPO, BRANCH))
-    text = "/decide TD002 B we already run a document store"
-    comment_id = bot.fake.add_comment(OWNER, REPO, plan.pull_number, text, author="bob")
-    event = payload("issue_comment.created", issue__number=plan.pull_number, comment__id=comment_id,
-                    comment__body=text, comment__user__login="bob", sender__login="bob")
-    event["issue"]["pull_request"] = {"url": "x"}
-    event["issue"]["body"] = body
-    bot.deliver("issue_comment", event)
+    number, plan, body, before = published(bot)
+    comment_on_pull(bot, plan.pull_number, "/decide TD002 B we already run a document store", author="bob",
+                    pull_body=body)
     bot.work()
     assert state(bot, number).outcomes["TD002"].option == "B"
     assert len(bot.fake.history(OWNER, REPO, BRANCH)) == before + 1

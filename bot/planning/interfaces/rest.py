@@ -305,7 +305,7 @@ def plan_operations(context: PlanningContext, data_model: DataModel, options: Ht
 def _upload_schema(model: EntityModel, writable: Sequence[EntityField]) -> dict[str, Any]:
     sizes = [f for f in model.fields if f.type == "integer" and "size" in f.name]
     limit = next((v for f in sizes for v in f.validation if v.startswith("<=")), "")
-    schema = request_schema(model, writable, partial=False, description=f"The file and its details.")
+    schema = request_schema(model, writable, partial=False, description="The file and its details.")
     schema["properties"] = {"file": {"type": "string", "contentMediaType": "application/octet-stream",
                                      "description": f"the file's bytes{' (' + limit + ')' if limit else ''}"},
                             **schema["properties"]}

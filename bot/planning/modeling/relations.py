@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.planning.datamodel import EntityModel
-from bot.planning.modeling.names import PERSON_ROLES, NameIndex, Named
+from bot.planning.modeling.names import PERSON_ROLES, NameIndex
 from bot.planning.modeling.words import INVARIANT_PLURALS, is_plural, singularize, snake_case
 
 

@@ -465,11 +465,6 @@ def first_figure(requirements: Sequence[Requirement], kind: MetricKind) -> str |
 
 
 def migration_order(entities: Sequence[EntityModel]) -> list[EntityModel]:
-    """Entities in the order their tables are created (referenced tables first); roll back in reverse."""
-    return migration_order(entities)
-
-
-def migration_order(entities: Sequence[EntityModel]) -> list[EntityModel]:
     """Entities ordered so that every table comes after the tables its foreign keys reference."""
     by_name = {e.name: e for e in entities}
     done: dict[str, EntityModel] = {}

@@ -63,7 +63,6 @@ class StoryTasks(FoundationTasks):
                 self._assign(r.id, CORE)
         operations = self._story_operations(story_id, requirements)
         entities = self._story_entities(story, requirements)
-        text = " ".join([story_text(story) if story else self.spec.summary, *(r.text for r in requirements)])
         scenarios = self._scenarios(story, requirements)
         checkpoint = shorten(
             (story.independent_test if story else "")
