@@ -172,6 +172,7 @@ class PlanWriter(PlanJob):
             links=links,
             issue_number=self.issue.number,
             skipped=skipped,
+            usage=plan.analysis.usage,
         )
         body = compose_body(neutralise_untrusted(text), [plan_marker(self.issue.number)])
         return open_pull(self.inst, self.issue.owner, self.issue.repo, head=state.feature.branch,

@@ -35,6 +35,10 @@ def plan(
         list[str] | None, typer.Option("--decide", help="Settle a decision up front, e.g. --decide TD001=B.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the closing report as JSON.")] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", help="A model to write the decision cards, e.g. openai:gpt-4.1-mini "
+                                 "(default: PLANBOT_MODEL; none: offline).")
+    ] = None,
 ) -> None:
     """Plan a feature: decisions, data model, contracts, tasks and the rest, committed on a new branch."""
     out = Console(stderr=as_json)
@@ -48,6 +52,7 @@ def plan(
         decide=decide or [],
         interactive=interactive,
         decided_by=person,
+        model=model,
     )
     progress = Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=out, transient=True

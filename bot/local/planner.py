@@ -14,10 +14,12 @@ from bot.planning import engine
 from bot.planning.artifacts import FEATURE_STATE_PATH, SPEC
 from bot.planning.conflicts import find_conflicts
 from bot.planning.decisions import DecisionChoice
+from bot.model.analyst import ModelAnalyst, ModelAnalystError
+from bot.model.settings import ModelSettings
 from bot.planning.engine import PlanInvalidError, PlanRequest, Prepared
 from bot.planning.intake import ThinSpecError
 from bot.planning.outcomes import ChoiceError, check_choice, parse_choice, reopen
-from bot.planning.ports import Forum
+from bot.planning.ports import Analyst, Forum
 from bot.planning.render import render_template
 from bot.planning.report import PlanReport, build_report
 
@@ -40,6 +42,7 @@ class LocalPlanOptions(BaseModel):
     decide: list[str] = Field(default_factory=list)
     interactive: bool = False
     decided_by: str = "planbot CLI"
+    model: str | None = None  # a model to write the decision cards (PLANBOT_MODEL otherwise); None: offline
 
 
 class IssueFile(BaseModel):
@@ -106,6 +109,19 @@ def settle_decisions(
     return prepared.model_copy(update={"analysis": analysis})
 
 
+def model_analyst(model: str | None) -> Analyst | None:
+    """The model analyst when a model is named (`--model`, else `PLANBOT_MODEL`); None plans offline."""
+    settings = ModelSettings()
+    if model:
+        settings = settings.model_copy(update={"model": model})
+    if not settings.enabled:
+        return None
+    try:
+        return ModelAnalyst(settings)
+    except ModelAnalystError as exc:
+        raise LocalPlanError(str(exc), exit_code=2) from None
+
+
 def plan_locally(
     options: LocalPlanOptions,
     *,
@@ -164,7 +180,7 @@ def _plan(
     progress(engine.PHASES[0])
     branches = git.branches() if git else []
     progress(engine.PHASES[1])
-    prepared = engine.prepare(request, workspace, branches)
+    prepared = engine.prepare(request, workspace, branches, analyst=model_analyst(options.model))
     feature = prepared.context.feature
     if git is not None and git.current_branch() != feature.branch and feature.branch in branches:
         raise LocalPlanError(

@@ -21,12 +21,24 @@ class BusinessQuestion(BaseModel):
     why_it_matters: str = ""
 
 
+class ModelUsage(BaseModel):
+    """What a model cost while planning: shown in research.md and the pull request."""
+
+    model: str
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
 class Analysis(BaseModel):
     decisions: list[TechnicalDecision] = Field(default_factory=list)  # ordered by impact
     settled: list[SettledDecision] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)  # with earlier logged decisions, at analysis time
     business_questions: list[BusinessQuestion] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
+    written_by: str | None = None  # the model that wrote the decisions' prose; None: the offline engine
+    usage: ModelUsage | None = None
+    limitations: list[str] = Field(default_factory=list)  # what a model or a tool could not do, said in research.md
 
     def decision(self, decision_id: str) -> TechnicalDecision:
         for td in self.decisions:

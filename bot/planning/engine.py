@@ -21,7 +21,7 @@ from bot.planning.layout import project_layout
 from bot.planning.naming import plan_feature
 from bot.planning.outcomes import settle
 from bot.planning.plan import Plan
-from bot.planning.ports import FileSource
+from bot.planning.ports import Analyst, FileSource
 from bot.planning.repo_context import load_context
 from bot.planning.risk_assessment import assess_risks
 from bot.planning.spec import Spec
@@ -83,8 +83,10 @@ def intake(request: PlanRequest) -> Spec:
 
 
 @fewer_collections()
-def prepare(request: PlanRequest, source: FileSource, branches: Sequence[str]) -> Prepared:
-    """Everything up to the decisions people must take."""
+def prepare(request: PlanRequest, source: FileSource, branches: Sequence[str], *,
+            analyst: Analyst | None = None) -> Prepared:
+    """Everything up to the decisions people must take; an `analyst` (a model) rewrites the
+    decisions' prose, the offline analysis standing wherever it cannot."""
     spec = intake(request)
     feature = plan_feature(spec.title, source, branches, spec_path=request.spec_path, specs_dir=request.specs_dir)
     context = load_context(
@@ -95,7 +97,10 @@ def prepare(request: PlanRequest, source: FileSource, branches: Sequence[str]) -
         user_context=request.user_context,
         private=request.private,
     )
-    return Prepared(context=context, analysis=analyse(context))
+    analysis = analyse(context)
+    if analyst is not None:
+        analysis = analyst.refine(context, analysis)
+    return Prepared(context=context, analysis=analysis)
 
 
 def decide(

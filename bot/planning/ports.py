@@ -1,16 +1,20 @@
-"""The two ports the planning workflow runs through, whatever the front end.
+"""The ports the planning workflow runs through, whatever the front end.
 
 A *workspace* is the repository being planned in (read files, list branches, commit files);
 a *forum* is where people answer the decisions. The local git repository with the terminal,
-and GitHub, are the two adapters.
+and GitHub, are the two adapters. An *analyst* (a model) may rewrite the analysis' prose.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.planning.decisions import DecisionChoice, TechnicalDecision
+
+if TYPE_CHECKING:
+    from bot.planning.analysis import Analysis
+    from bot.planning.context import PlanningContext
 
 
 class FileSource(Protocol):
@@ -54,3 +58,11 @@ class MappingSource:
 
     def read_text(self, path: str) -> str | None:
         return self._files.get(path)
+
+
+class Analyst(Protocol):
+    """Something that rewrites an analysis' prose (a model): same ids, topics, options and
+    evidence sources, better words. It must never raise: what it cannot do it writes in the
+    analysis' `limitations` and hands the offline analysis back."""
+
+    def refine(self, context: PlanningContext, analysis: Analysis) -> Analysis: ...

@@ -1,0 +1,152 @@
+"""`ModelAnalyst`: the `Analyst` port over a language model (pydantic-ai).
+
+The offline analysis decides which decisions there are, their ids, options, evidence and impact;
+the model rewrites their prose. Its answer must name exactly those decisions and option keys and
+cite only the spec's ids: an answer that does not is sent back once with the problems listed (the
+repair attempt); a second bad answer, a timeout, a refused request or an unreachable server leaves
+the offline analysis in place, and the limitation is recorded for research.md and the status.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from openai import AsyncOpenAI
+from pydantic_ai import Agent, ModelRetry
+from pydantic_ai.exceptions import AgentRunError
+from pydantic_ai.models import Model
+from pydantic_ai.models.openai import OpenAIChatModel
+from pydantic_ai.providers.openai import OpenAIProvider
+
+from bot.model.prose import AnalysisProse, DecisionProse
+from bot.model.settings import ModelSettings
+from bot.planning.analysis import Analysis, ModelUsage
+from bot.planning.context import PlanningContext
+from bot.planning.decisions import TechnicalDecision
+from bot.planning.render import render_template
+
+log = logging.getLogger(__name__)
+
+OUTPUT_RETRIES = 1  # one repair attempt for an answer that fails validation
+
+
+class ModelAnalystError(ValueError):
+    """The model settings cannot be used (one line, for the CLI and start-up)."""
+
+
+def build_model(settings: ModelSettings) -> Model | str:
+    """A pydantic-ai model: a provider string as is, or a model of an OpenAI-compatible server."""
+    if not settings.enabled or settings.model is None:
+        raise ModelAnalystError("no model configured: set PLANBOT_MODEL")
+    name = settings.model.strip()
+    if settings.base_url:
+        key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
+        client = AsyncOpenAI(base_url=settings.base_url, api_key=key, max_retries=settings.max_retries,
+                             timeout=settings.timeout_seconds)
+        return OpenAIChatModel(name.removeprefix("openai:"), provider=OpenAIProvider(openai_client=client))
+    if ":" not in name:
+        raise ModelAnalystError(f"PLANBOT_MODEL={name!r} names no provider: write it like `openai:gpt-4.1-mini`, "
+                                "or set PLANBOT_MODEL_BASE_URL for an OpenAI-compatible server")
+    return name
+
+
+def problems(answer: AnalysisProse, decisions: Sequence[TechnicalDecision], ids: set[str]) -> list[str]:
+    """Why an answer cannot be used, as sentences the model can act on; none when it can."""
+    found: list[str] = []
+    wanted = {td.id: td for td in decisions}
+    given = [d.id for d in answer.decisions]
+    missing = [i for i in wanted if i not in given]
+    if missing:
+        found.append(f"cards missing for {', '.join(missing)}")
+    unknown = sorted({i for i in given if i not in wanted})
+    if unknown:
+        found.append(f"no decision is called {', '.join(unknown)}")
+    twice = sorted({i for i in given if given.count(i) > 1})
+    if twice:
+        found.append(f"more than one card for {', '.join(twice)}")
+    for card in answer.decisions:
+        td = wanted.get(card.id)
+        if td is None:
+            continue
+        keys = [o.key for o in td.options]
+        if sorted(o.key for o in card.options) != sorted(keys):
+            found.append(f"{card.id} must describe exactly the options {', '.join(keys)}")
+        if card.recommendation not in keys:
+            found.append(f"{card.id} recommends {card.recommendation!r}, which is not one of {', '.join(keys)}")
+        invented = sorted(set(card.cited) - ids)
+        if invented:
+            found.append(f"{card.id} cites {', '.join(invented)}, which the specification does not define")
+        if not card.context.strip() or not card.recommendation_reasoning.strip():
+            found.append(f"{card.id} needs a context and a reasoning")
+    return found
+
+
+def apply(td: TechnicalDecision, card: DecisionProse) -> TechnicalDecision:
+    """The decision with the model's words; everything that identifies or traces it unchanged."""
+    by_key = {o.key: o for o in card.options}
+    options = [o.model_copy(update={"summary": by_key[o.key].summary, "pros": by_key[o.key].pros,
+                                    "cons": by_key[o.key].cons, "cost_impact": by_key[o.key].cost_impact})
+               for o in td.options]
+    return td.model_copy(update={
+        "context": card.context.strip(), "question": card.question.strip(), "options": options,
+        "recommendation": card.recommendation,
+        "recommendation_reasoning": card.recommendation_reasoning.strip(),
+        "impact_on_implementation": card.impact_on_implementation.strip(),
+        "review_trigger": card.review_trigger.strip() or td.review_trigger,
+    })
+
+
+def stack_lines(context: PlanningContext) -> list[str]:
+    stack = context.stack
+    return [f"{label}: {', '.join(values)}" for label, values in (
+        ("languages", stack.languages), ("frameworks", stack.frameworks), ("databases", stack.databases),
+        ("services", stack.services), ("test tools", stack.test_tools)) if values]
+
+
+class ModelAnalyst:
+    def __init__(self, settings: ModelSettings) -> None:
+        self.settings = settings
+        self.model = build_model(settings)
+        self.name = settings.model or ""
+
+    def refine(self, context: PlanningContext, analysis: Analysis) -> Analysis:
+        if not analysis.decisions:
+            return analysis
+        ids = {sid for sid, _ in context.spec.statements() if sid}
+        agent = self._agent(analysis.decisions, ids)
+        constitution = context.constitution.rules() if context.constitution is not None else []
+        prompt = render_template("model/analysis-request.md.j2", spec=context.spec.raw, constitution=constitution,
+                                 stack=stack_lines(context),
+                                 decisions=analysis.decisions, ids=sorted(ids))
+        try:
+            result = agent.run_sync(prompt, model_settings={"timeout": self.settings.timeout_seconds})
+        except (AgentRunError, OSError, TimeoutError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.warning("the model could not write the analysis: %s", reason)
+            return analysis.model_copy(update={"limitations": [*analysis.limitations,
+                f"The model {self.name} could not write the decision cards ({reason[:200]}); the offline "
+                "analysis stands in their place."]})
+        usage = result.usage
+        cards = {card.id: card for card in result.output.decisions}
+        decisions = [apply(td, cards[td.id]) for td in analysis.decisions]
+        return analysis.model_copy(update={
+            "decisions": decisions, "written_by": self.name,
+            "usage": ModelUsage(model=self.name, requests=usage.requests, input_tokens=usage.input_tokens or 0,
+                                output_tokens=usage.output_tokens or 0),
+        })
+
+    def _agent(self, decisions: Sequence[TechnicalDecision], ids: set[str]) -> Agent[None, AnalysisProse]:
+        agent: Agent[None, AnalysisProse] = Agent(
+            self.model, output_type=AnalysisProse, instructions=render_template("model/instructions.md.j2"),
+            retries={"output": OUTPUT_RETRIES},
+        )
+
+        @agent.output_validator
+        def _valid(answer: AnalysisProse) -> AnalysisProse:
+            found = problems(answer, decisions, ids)
+            if found:
+                raise ModelRetry("Fix these problems and answer again: " + "; ".join(found) + ".")
+            return answer
+
+        return agent

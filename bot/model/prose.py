@@ -1,0 +1,31 @@
+"""What the model writes, as pydantic models: the prose of each decision the offline analysis
+raised. Ids, topics, option keys, evidence and impact stay the engine's; the model only words
+them (and may recommend another of the same options)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class OptionProse(BaseModel):
+    key: str = Field(description="the option's key as given: A, B, C …")
+    summary: str = Field(description="the technical approach in one or two sentences")
+    pros: list[str] = Field(min_length=1, description="concrete advantages for THIS feature")
+    cons: list[str] = Field(min_length=1, description="concrete drawbacks for THIS feature")
+    cost_impact: str = Field(description="build and run cost, compared with the other options")
+
+
+class DecisionProse(BaseModel):
+    id: str = Field(description="the decision's id as given: TD001 …")
+    context: str = Field(description="why the decision is needed, citing the spec's ids (FR-001, SC-002 …)")
+    question: str = Field(description="the decision people must take, as one question")
+    options: list[OptionProse]
+    recommendation: str = Field(description="the key of the recommended option")
+    recommendation_reasoning: str = Field(description="why, using the spec's figures and the constitution")
+    impact_on_implementation: str
+    review_trigger: str = Field(description="what observation should make the team revisit the decision")
+    cited: list[str] = Field(default_factory=list, description="the spec ids the reasoning relies on")
+
+
+class AnalysisProse(BaseModel):
+    decisions: list[DecisionProse]
