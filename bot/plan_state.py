@@ -73,6 +73,7 @@ class PlanState(BaseModel):
     failure: str | None = None
     cancelled_from: PlanPhase | None = None  # where a cancelled plan resumes when labelled again
     updated_at: datetime | None = None
+    limitations: list[str] = Field(default_factory=list)  # what the model or a tool could not do
     # voting
     config: RepoConfig | None = None  # the repository's settings as voting started: later edits change no open vote
     tallies: dict[str, Tally] = Field(default_factory=dict)  # TD id -> the eligible votes last counted

@@ -21,6 +21,7 @@ from bot.planning import engine
 from bot.planning.analysis import Analysis
 from bot.planning.decisions import DecisionStatus, TechnicalDecision
 from bot.planning.engine import PlanRequest, Prepared
+from bot.planning.ports import Analyst
 from bot.planning.render import render_template
 from bot.queue import make_queue, schedule_job
 from bot.voting import OBJECT, OPTION_REACTIONS, SUPPORT, seeded_reactions
@@ -99,6 +100,7 @@ class PlanJob:
             blocked=state.blocked(),
             deadline=deadline,
             pull_url=state.pull_url,
+            limitations=state.limitations,
             next_step=next_step,
             failure=state.failure,
         )
@@ -172,9 +174,7 @@ class PlanJob:
             specs_dir=config.specs_dir,
             user_context="\n\n".join(state.feedback) or None,
         )
-        fingerprint = hashlib.sha256(
-            f"{bot.__version__}\n{state.base_sha}\n{state.feature!r}".encode() + request.model_dump_json().encode()
-        ).hexdigest()
+        fingerprint = analysis_fingerprint(state, request)
         cached = self.rt.states.load_analysis(self.issue, fingerprint)
         if cached is not None:
             try:
@@ -182,11 +182,25 @@ class PlanJob:
             except ValueError:
                 log.warning("cached analysis unreadable; analysing again")
         workspace = GitHubWorkspace(self.inst, self.issue.owner, self.issue.repo, ref=state.base_sha)
-        prepared = engine.prepare(request, workspace, workspace.branches())
+        prepared = engine.prepare(request, workspace, workspace.branches(), analyst=self.analyst(config, workspace))
         feature = state.feature or prepared.context.feature
         prepared = prepared.model_copy(update={"context": prepared.context.model_copy(update={"feature": feature})})
-        self.rt.states.save_analysis(self.issue, fingerprint, prepared.model_dump_json().encode())
+        self.remember(state, request, prepared)
         return prepared
+
+    def remember(self, state: PlanState, request: PlanRequest, prepared: Prepared) -> None:
+        """Keep the analysis (a model's words included) so every later job of the plan reads the same."""
+        state.limitations = list(prepared.analysis.limitations)
+        self.rt.states.save_analysis(self.issue, analysis_fingerprint(state, request), prepared.model_dump_json().encode())
+
+    def analyst(self, config: RepoConfig, workspace: GitHubWorkspace) -> Analyst | None:
+        """The app's model, when there is one and the repository lets it write (a private
+        repository only with `model.allow_private`)."""
+        if self.rt.analyst is None or not config.model.enabled:
+            return None
+        if workspace.private and not config.model.allow_private:
+            return None
+        return self.rt.analyst
 
     def spec_from_issue(self, info: IssueInfo, config: RepoConfig, ref: str | None) -> SpecCopy:
         """The issue's body, or the spec-kit spec it links when that file exists at `ref`."""
@@ -196,6 +210,13 @@ class PlanJob:
             if linked is not None:
                 return SpecCopy(text=linked, spec_path=spec_path)
         return SpecCopy(text=info.body)
+
+
+def analysis_fingerprint(state: PlanState, request: PlanRequest) -> str:
+    """What an analysis depends on: planbot's version, the commit read, the feature and the request."""
+    return hashlib.sha256(
+        f"{bot.__version__}\n{state.base_sha}\n{state.feature!r}".encode() + request.model_dump_json().encode()
+    ).hexdigest()
 
 
 def settled(analysis: Analysis, state: PlanState, now: datetime) -> Analysis:

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from redis import Redis
 
 from bot.github.client import GitHubApp
+from bot.model.analyst import ModelAnalyst
+from bot.model.settings import ModelSettings
 from bot.plan_state import StateStore
+from bot.planning.ports import Analyst
 from bot.settings import Settings, load_settings
 
 
@@ -17,11 +20,15 @@ class Runtime:
     redis: Redis
     app: GitHubApp
     states: StateStore
+    analyst: Analyst | None = None  # the model that writes decision cards (PLANBOT_MODEL); None: offline
 
 
 def build_runtime(settings: Settings) -> Runtime:
     redis = Redis.from_url(settings.redis_url)
-    return Runtime(settings=settings, redis=redis, app=GitHubApp(settings, redis), states=StateStore(redis))
+    model = ModelSettings()
+    analyst = ModelAnalyst(model) if model.enabled else None
+    return Runtime(settings=settings, redis=redis, app=GitHubApp(settings, redis), states=StateStore(redis),
+                   analyst=analyst)
 
 
 _current: Runtime | None = None

@@ -61,6 +61,9 @@ class StartPlan(PlanJob):
 
     def prepare(self, state: PlanState, info: IssueInfo, config: RepoConfig) -> Prepared | None:
         # A plan reads the default branch as it was when it started, so a re-run sees the same repository.
+        if state.phase is PlanPhase.VOTING and state.feature is not None:
+            prepared = self.rebuild(state, info, config)  # the analysis the decision comments were written from
+            return prepared
         workspace = GitHubWorkspace(self.inst, self.issue.owner, self.issue.repo, ref=state.base_sha)
         copy = self.rt.states.load_spec(self.issue) if state.phase is PlanPhase.VOTING else None
         copy = copy or self.spec_from_issue(info, config, state.base_sha)
@@ -75,7 +78,7 @@ class StartPlan(PlanJob):
         if state.phase is not PlanPhase.VOTING:
             state.phase = PlanPhase.ANALYSIS
         try:
-            prepared = engine.prepare(request, workspace, workspace.branches())
+            prepared = engine.prepare(request, workspace, workspace.branches(), analyst=self.analyst(config, workspace))
         except ThinSpecError as exc:
             self.upsert(NEEDS_DETAIL, exc.message)
             add_labels(self.inst, self.issue, [config.labels.needs_detail], config.labels.specs())
@@ -90,7 +93,9 @@ class StartPlan(PlanJob):
         state.started_at = state.started_at or self.now
         self.text, self.spec_path = text, spec_path
         self.rt.states.save_spec(self.issue, copy)
-        return prepared.model_copy(update={"context": prepared.context.model_copy(update={"feature": feature})})
+        prepared = prepared.model_copy(update={"context": prepared.context.model_copy(update={"feature": feature})})
+        self.remember(state, request, prepared)
+        return prepared
 
     def start_voting(self, state: PlanState, info: IssueInfo, config: RepoConfig, prepared: Prepared) -> PlanState:
         assert state.feature is not None

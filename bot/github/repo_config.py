@@ -129,9 +129,17 @@ class VotingConfig(_Strict):
     voters: VotersConfig = Field(default_factory=VotersConfig)
 
 
+class ModelConfig(_Strict):
+    """Whether the app's model (PLANBOT_MODEL) may write this repository's plans."""
+
+    enabled: bool = True
+    allow_private: bool = False  # a private repository's spec goes to a model only when this says so
+
+
 class RepoConfig(_Strict):
     labels: LabelsConfig = Field(default_factory=LabelsConfig)
     voting: VotingConfig = Field(default_factory=VotingConfig)
+    model: ModelConfig = Field(default_factory=ModelConfig)
     specs_dir: str = "specs"
     branch_prefix: str | None = None  # e.g. "plan/" gives branches like plan/012-short-name
 

@@ -69,6 +69,7 @@ class GitHubWorkspace:
         self._ref = ref  # a branch name or a commit id; None: the default branch
         self._head: str | None = None  # the commit the workspace reads
         self._default_branch: str | None = None
+        self._private: bool | None = None
         self._listings: dict[str, dict[str, TreeItem]] = {}  # commit id -> path -> item
         self._trees_of: dict[str, str] = {}  # commit id -> tree id
         self._blobs: dict[str, bytes] = {}
@@ -78,8 +79,19 @@ class GitHubWorkspace:
     @property
     def default_branch(self) -> str:
         if self._default_branch is None:
-            self._default_branch = self.inst.gh.rest.repos.get(self.owner, self.repo).parsed_data.default_branch
+            self._read_repository()
+        assert self._default_branch is not None
         return self._default_branch
+
+    @property
+    def private(self) -> bool:
+        if self._private is None:
+            self._read_repository()
+        return bool(self._private)
+
+    def _read_repository(self) -> None:
+        data = self.inst.gh.rest.repos.get(self.owner, self.repo).parsed_data
+        self._default_branch, self._private = data.default_branch, data.private
 
     @property
     def ref(self) -> str:
