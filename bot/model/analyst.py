@@ -9,19 +9,20 @@ the offline analysis in place, and the limitation is recorded for research.md an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from openai import AsyncOpenAI
 from pydantic_ai import Agent, ModelRetry
-from pydantic_ai.exceptions import AgentRunError
 from pydantic_ai.models import Model
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.providers.openai import OpenAIProvider
 
-from bot.model.prose import AnalysisProse, DecisionProse
+from bot.model.prose import AnalysisProse, DecisionProse, ResearchNote
 from bot.model.settings import ModelSettings
-from bot.planning.analysis import Analysis, ModelUsage
+from bot.planning.analysis import Analysis, DecisionResearch, ModelUsage
 from bot.planning.context import PlanningContext
 from bot.planning.decisions import TechnicalDecision
 from bot.planning.render import render_template
@@ -104,7 +105,28 @@ def stack_lines(context: PlanningContext) -> list[str]:
         ("services", stack.services), ("test tools", stack.test_tools)) if values]
 
 
+CARDS_TASK = "Write the card of every decision above."
+
+
+def note_task(td: TechnicalDecision) -> str:
+    return f"Write the research notes on {td.id} ({td.title}) only."
+
+
+def note_problems(note: ResearchNote, td: TechnicalDecision) -> list[str]:
+    return [f"the notes must be about {td.id}, not {note.id}"] if note.id != td.id else []
+
+
+def reason_of(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text[:200]
+
+
 class ModelAnalyst:
+    """The decision cards and one research note per decision, all asked at once (at most
+    `concurrency` requests in flight): a plan's wall time is its slowest request, not the sum.
+    Every request starts with the same instructions and data, so a provider's prompt cache
+    serves all but the first."""
+
     def __init__(self, settings: ModelSettings) -> None:
         self.settings = settings
         self.model = build_model(settings)
@@ -113,30 +135,62 @@ class ModelAnalyst:
     def refine(self, context: PlanningContext, analysis: Analysis) -> Analysis:
         if not analysis.decisions:
             return analysis
-        ids = {sid for sid, _ in context.spec.statements() if sid}
-        agent = self._agent(analysis.decisions, ids)
-        constitution = context.constitution.rules() if context.constitution is not None else []
-        prompt = render_template("model/analysis-request.md.j2", spec=context.spec.raw, constitution=constitution,
-                                 stack=stack_lines(context),
-                                 decisions=analysis.decisions, ids=sorted(ids))
-        try:
-            result = agent.run_sync(prompt, model_settings={"timeout": self.settings.timeout_seconds})
-        except (AgentRunError, OSError, TimeoutError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            log.warning("the model could not write the analysis: %s", reason)
-            return analysis.model_copy(update={"limitations": [*analysis.limitations,
-                f"The model {self.name} could not write the decision cards ({reason[:200]}); the offline "
-                "analysis stands in their place."]})
-        usage = result.usage
-        cards = {card.id: card for card in result.output.decisions}
-        decisions = [apply(td, cards[td.id]) for td in analysis.decisions]
-        return analysis.model_copy(update={
-            "decisions": decisions, "written_by": self.name,
-            "usage": ModelUsage(model=self.name, requests=usage.requests, input_tokens=usage.input_tokens or 0,
-                                output_tokens=usage.output_tokens or 0),
-        })
+        return asyncio.run(self._refine(context, analysis))
 
-    def _agent(self, decisions: Sequence[TechnicalDecision], ids: set[str]) -> Agent[None, AnalysisProse]:
+    async def _refine(self, context: PlanningContext, analysis: Analysis) -> Analysis:
+        ids = {sid for sid, _ in context.spec.statements() if sid}
+        decisions = analysis.decisions
+        constitution = context.constitution.rules() if context.constitution is not None else []
+
+        def prompt(task: str) -> str:
+            return render_template("model/analysis-request.md.j2", spec=context.spec.raw, constitution=constitution,
+                                   stack=stack_lines(context), decisions=decisions, ids=sorted(ids), task=task)
+
+        gate = asyncio.Semaphore(self.settings.concurrency)
+
+        async def ask(agent: Agent[None, Any], task: str) -> Any:
+            async with gate:
+                return await agent.run(prompt(task), model_settings={"timeout": self.settings.timeout_seconds})
+
+        requests = [ask(self._cards_agent(decisions, ids), CARDS_TASK)]
+        requests += [ask(self._note_agent(td), note_task(td)) for td in decisions]
+        answers = await asyncio.gather(*requests, return_exceptions=True)
+
+        limitations = list(analysis.limitations)
+        usage = ModelUsage(model=self.name)
+        for answer in answers:
+            if not isinstance(answer, BaseException):
+                spent = answer.usage
+                usage = usage.model_copy(update={"requests": usage.requests + spent.requests,
+                                                 "input_tokens": usage.input_tokens + (spent.input_tokens or 0),
+                                                 "output_tokens": usage.output_tokens + (spent.output_tokens or 0)})
+            elif not isinstance(answer, Exception):
+                raise answer  # KeyboardInterrupt and the like are not the model's failures
+        cards_answer, notes = answers[0], answers[1:]
+        update: dict[str, Any] = {"usage": usage}
+        if isinstance(cards_answer, Exception):
+            log.warning("the model could not write the decision cards: %s", reason_of(cards_answer))
+            limitations.append(f"The model {self.name} could not write the decision cards ({reason_of(cards_answer)}); "
+                               "the offline analysis stands in their place.")
+        else:
+            cards = {card.id: card for card in cards_answer.output.decisions}
+            update["decisions"] = [apply(td, cards[td.id]) for td in decisions]
+            update["written_by"] = self.name
+        research = [DecisionResearch(decision_id=td.id, findings=n.output.findings, risks=n.output.risks,
+                                     open_questions=n.output.open_questions)
+                    for td, n in zip(decisions, notes, strict=True) if not isinstance(n, Exception)]
+        failed = [td.id for td, n in zip(decisions, notes, strict=True) if isinstance(n, Exception)]
+        if failed:
+            first = next(n for n in notes if isinstance(n, Exception))
+            limitations.append(f"The model {self.name} could not write the research notes on {', '.join(failed)} "
+                               f"({reason_of(first)}).")
+        if research:
+            update["research"] = research
+            update.setdefault("written_by", self.name)
+        update["limitations"] = limitations
+        return analysis.model_copy(update=update)
+
+    def _cards_agent(self, decisions: Sequence[TechnicalDecision], ids: set[str]) -> Agent[None, AnalysisProse]:
         agent: Agent[None, AnalysisProse] = Agent(
             self.model, output_type=AnalysisProse, instructions=render_template("model/instructions.md.j2"),
             retries={"output": OUTPUT_RETRIES},
@@ -148,5 +202,20 @@ class ModelAnalyst:
             if found:
                 raise ModelRetry("Fix these problems and answer again: " + "; ".join(found) + ".")
             return answer
+
+        return agent
+
+    def _note_agent(self, td: TechnicalDecision) -> Agent[None, ResearchNote]:
+        agent: Agent[None, ResearchNote] = Agent(
+            self.model, output_type=ResearchNote, instructions=render_template("model/instructions.md.j2"),
+            retries={"output": OUTPUT_RETRIES},
+        )
+
+        @agent.output_validator
+        def _valid(note: ResearchNote) -> ResearchNote:
+            found = note_problems(note, td)
+            if found:
+                raise ModelRetry("Fix these problems and answer again: " + "; ".join(found) + ".")
+            return note
 
         return agent

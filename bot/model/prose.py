@@ -29,3 +29,14 @@ class DecisionProse(BaseModel):
 
 class AnalysisProse(BaseModel):
     decisions: list[DecisionProse]
+
+
+class ResearchNote(BaseModel):
+    """What the model found out about one decision, for research.md."""
+
+    id: str = Field(description="the decision's id as given")
+    findings: list[str] = Field(min_length=1, max_length=6,
+                                description="facts that bear on the choice for THIS feature, most important first")
+    risks: list[str] = Field(default_factory=list, max_length=4, description="what could go wrong with the recommendation")
+    open_questions: list[str] = Field(default_factory=list, max_length=3,
+                                      description="what the team should find out before building")

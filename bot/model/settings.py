@@ -20,6 +20,7 @@ class ModelSettings(BaseSettings):
     api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("PLANBOT_MODEL_API_KEY"))
     timeout_seconds: float = Field(default=120.0, gt=0, validation_alias=AliasChoices("PLANBOT_MODEL_TIMEOUT_SECONDS"))
     max_retries: int = Field(default=2, ge=0, le=10, validation_alias=AliasChoices("PLANBOT_MODEL_MAX_RETRIES"))
+    concurrency: int = Field(default=8, ge=1, le=64, validation_alias=AliasChoices("PLANBOT_MODEL_CONCURRENCY"))
 
     @property
     def enabled(self) -> bool:

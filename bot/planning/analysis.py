@@ -30,6 +30,15 @@ class ModelUsage(BaseModel):
     output_tokens: int = 0
 
 
+class DecisionResearch(BaseModel):
+    """A model's research notes on one decision (research.md prints them beside its options)."""
+
+    decision_id: str
+    findings: list[str] = Field(default_factory=list)
+    risks: list[str] = Field(default_factory=list)
+    open_questions: list[str] = Field(default_factory=list)
+
+
 class Analysis(BaseModel):
     decisions: list[TechnicalDecision] = Field(default_factory=list)  # ordered by impact
     settled: list[SettledDecision] = Field(default_factory=list)
@@ -39,6 +48,10 @@ class Analysis(BaseModel):
     written_by: str | None = None  # the model that wrote the decisions' prose; None: the offline engine
     usage: ModelUsage | None = None
     limitations: list[str] = Field(default_factory=list)  # what a model or a tool could not do, said in research.md
+    research: list[DecisionResearch] = Field(default_factory=list)  # a model's notes, in decision order
+
+    def research_on(self, decision_id: str) -> DecisionResearch | None:
+        return next((note for note in self.research if note.decision_id == decision_id), None)
 
     def decision(self, decision_id: str) -> TechnicalDecision:
         for td in self.decisions:

@@ -30,11 +30,21 @@ class Step:
     kind: str  # "answer", "malformed", "rate_limit", "error", "slow"
     seconds: float = 0.0
     answer: Answer | None = None
+    target: str | None = None  # only for requests whose output has this top-level field; None: any
+
+
+def output_fields(request: dict[str, Any]) -> set[str]:
+    """The top-level fields of the structured output a request asks for (its output tool's schema)."""
+    tools = request.get("tools") or []
+    if not tools:
+        return set()
+    return set(tools[0]["function"].get("parameters", {}).get("properties", {}))
 
 
 @dataclass
 class FakeModelServer:
     answer: Answer = field(default=lambda request: {})
+    delay: float = 0.0  # seconds every answer takes (a slow model, for the latency bench)
     prompt_tokens: int = 1200
     completion_tokens: int = 300
     requests: list[dict[str, Any]] = field(default_factory=list)
@@ -47,9 +57,18 @@ class FakeModelServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def then(self, kind: str, *, seconds: float = 0.0, answer: Answer | None = None) -> FakeModelServer:
-        self._script.append(Step(kind, seconds, answer))
+    def then(self, kind: str, *, seconds: float = 0.0, answer: Answer | None = None,
+             target: str | None = None) -> FakeModelServer:
+        """Script the next request (with `target`, the next whose output has that field)."""
+        self._script.append(Step(kind, seconds, answer, target))
         return self
+
+    def _step_for(self, request: dict[str, Any]) -> Step:
+        fields = output_fields(request)
+        for index, step in enumerate(self._script):
+            if step.target is None or step.target in fields:
+                return self._script.pop(index)
+        return Step("answer")
 
     def start(self) -> FakeModelServer:
         app = FastAPI()
@@ -80,7 +99,9 @@ class FakeModelServer:
     async def _complete(self, request: Request) -> JSONResponse:
         body = await request.json()
         self.requests.append(body)
-        step = self._script.pop(0) if self._script else Step("answer")
+        step = self._step_for(body)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if step.kind == "rate_limit":
             return JSONResponse({"error": {"message": "rate limited", "type": "rate_limit"}}, status_code=429,
                                 headers={"retry-after": "0"})

@@ -4,6 +4,7 @@ a timeout or a refusal leaves the offline analysis and says so."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.planning import engine
 from bot.planning.engine import PlanRequest, Prepared
 from bot.planning.ports import MappingSource
 from tests.fakemodel import FakeModelServer
+from tests.fakemodel.server import output_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = (ROOT / "examples" / "spec.md").read_text(encoding="utf-8")
@@ -29,6 +31,16 @@ def offline() -> Prepared:
 
 
 OFFLINE = offline()
+
+
+def respond(request: dict[str, Any]) -> dict[str, Any]:
+    """A well-formed answer: the decision cards, or the research notes the request asks for."""
+    if "decisions" in output_fields(request):
+        return cards()
+    asked = str(request["messages"][-1]["content"])
+    decision = re.findall(r"research notes on (TD\d+)", asked)[-1]
+    return {"id": decision, "findings": [f"model finding on {decision}"], "risks": ["model risk"],
+            "open_questions": ["model question"]}
 
 
 def cards(request: dict[str, Any] | None = None, *, unknown_id: bool = False) -> dict[str, Any]:
@@ -52,7 +64,7 @@ def cards(request: dict[str, Any] | None = None, *, unknown_id: bool = False) ->
 
 @pytest.fixture
 def server() -> Iterator[FakeModelServer]:
-    with FakeModelServer(answer=cards) as fake:
+    with FakeModelServer(answer=respond) as fake:
         yield fake
 
 
@@ -74,7 +86,9 @@ def test_the_models_words_replace_the_offline_prose_and_ids_stay(server: FakeMod
     assert after[0].context.startswith("Model context") and after[0].options[0].pros == ["model pro A"]
     assert after[0].recommendation == before[0].options[-1].key
     assert refined.written_by == "fake-planner" and not refined.limitations
-    assert refined.usage is not None and refined.usage.input_tokens == 1200 and refined.usage.output_tokens == 300
+    count = len(OFFLINE.analysis.decisions) + 1  # the cards and one research note per decision
+    assert refined.usage is not None and refined.usage.input_tokens == 1200 * count
+    assert refined.usage.output_tokens == 300 * count
 
 
 def test_the_spec_goes_to_the_model_as_delimited_data(server: FakeModelServer) -> None:
@@ -87,33 +101,66 @@ def test_the_spec_goes_to_the_model_as_delimited_data(server: FakeModelServer) -
     assert start < user.index("Field Service Work Orders") < end
 
 
+def card_requests(server: FakeModelServer) -> list[dict[str, Any]]:
+    return [r for r in server.requests if "decisions" in output_fields(r)]
+
+
 def test_a_bad_answer_gets_one_repair_attempt(server: FakeModelServer) -> None:
-    server.then("answer", answer=lambda request: cards(unknown_id=True))
+    server.then("answer", answer=lambda request: cards(unknown_id=True), target="decisions")
     refined = refine(server)
-    assert len(server.requests) == 2 and refined.written_by == "fake-planner"
-    repair = str(server.requests[1]["messages"])
+    asked = card_requests(server)
+    assert len(asked) == 2 and refined.written_by == "fake-planner" and not refined.limitations
+    repair = str(asked[1]["messages"])
     assert "TD999" in repair and "cards missing for" in repair
 
 
 def test_garbage_twice_leaves_the_offline_analysis_and_says_so(server: FakeModelServer) -> None:
-    server.then("malformed").then("malformed").then("malformed")
+    server.then("malformed", target="decisions").then("malformed", target="decisions")
     refined = refine(server)
-    assert refined.decisions == OFFLINE.analysis.decisions and refined.written_by is None
+    assert refined.decisions == OFFLINE.analysis.decisions
     assert len(refined.limitations) == 1 and "offline analysis stands" in refined.limitations[0]
+    assert len(refined.research) == len(OFFLINE.analysis.decisions)  # the research notes still came
+
+
+def test_every_decision_gets_research_notes_asked_at_once(server: FakeModelServer) -> None:
+    refined = refine(server)
+    count = len(OFFLINE.analysis.decisions)
+    assert [n.decision_id for n in refined.research] == [td.id for td in OFFLINE.analysis.decisions]
+    assert refined.research[0].findings == [f"model finding on {refined.research[0].decision_id}"]
+    assert refined.usage is not None and refined.usage.requests == count + 1
+    # one shared prefix: every request's data is the same up to its last line
+    prompts = [str(r["messages"][-1]["content"]) for r in server.requests]
+    prefixes = {p.rsplit("DECISIONS>>>", 1)[0] for p in prompts}
+    assert len(prefixes) == 1
+
+
+def test_a_failed_note_is_a_limitation_not_a_failure(server: FakeModelServer) -> None:
+    broken = OFFLINE.analysis.decisions[2].id
+
+    def wrong_about_one(request: dict[str, Any]) -> dict[str, Any]:
+        answer = respond(request)
+        return {**answer, "id": "TD999"} if answer.get("id") == broken else answer
+
+    server.answer = wrong_about_one  # the notes on one decision name another, even after the repair request
+    refined = refine(server)
+    assert refined.written_by == "fake-planner" and len(refined.research) == len(OFFLINE.analysis.decisions) - 1
+    assert broken not in [n.decision_id for n in refined.research]
+    assert any(f"research notes on {broken}" in limitation for limitation in refined.limitations)
 
 
 def test_a_rate_limit_is_waited_out(server: FakeModelServer) -> None:
-    server.then("rate_limit")
+    server.then("rate_limit", target="decisions")
     refined = refine(server)
-    assert refined.written_by == "fake-planner" and len(server.requests) == 2
+    assert refined.written_by == "fake-planner" and len(card_requests(server)) == 2 and not refined.limitations
 
 
 def test_a_model_slower_than_the_timeout_leaves_the_offline_analysis_quickly(server: FakeModelServer) -> None:
-    server.then("slow", seconds=3).then("slow", seconds=3).then("slow", seconds=3)
+    for _ in range(60):
+        server.then("slow", seconds=3)
     started = time.monotonic()
     refined = refine(server, timeout=0.5)
     assert time.monotonic() - started < 10
-    assert refined.decisions == OFFLINE.analysis.decisions and refined.limitations
+    assert refined.decisions == OFFLINE.analysis.decisions and refined.limitations and not refined.research
 
 
 def test_an_unreachable_server_leaves_the_offline_analysis() -> None:

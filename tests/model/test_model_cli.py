@@ -14,7 +14,7 @@ import pytest
 
 from tests.e2e.test_cli_plan import git, repo  # noqa: F401 - the temporary repository fixture
 from tests.fakemodel import FakeModelServer
-from tests.model.test_model_analyst import cards
+from tests.model.test_model_analyst import respond
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = "specs/001-field-service-work-orders"
@@ -22,7 +22,7 @@ FOLDER = "specs/001-field-service-work-orders"
 
 @pytest.fixture
 def server() -> Iterator[FakeModelServer]:
-    with FakeModelServer(answer=cards) as fake:
+    with FakeModelServer(answer=respond) as fake:
         yield fake
 
 
@@ -40,12 +40,12 @@ def test_the_model_writes_the_decision_cards(repo: Path, server: FakeModelServer
     decisions = (repo / FOLDER / "decisions.md").read_text(encoding="utf-8")
     research = (repo / FOLDER / "research.md").read_text(encoding="utf-8")
     assert "Model context for TD001" in decisions
-    assert "written by the model fake-planner" in research and "1,200 input" in research
+    assert "written by the model fake-planner" in research and "model finding on TD001" in research
     assert subprocess.run([sys.executable, "-m", "bot", "validate", FOLDER], cwd=repo, capture_output=True).returncode == 0
 
 
 def test_a_model_answering_garbage_still_gives_a_complete_plan(repo: Path, server: FakeModelServer) -> None:  # noqa: F811
-    server.then("malformed").then("malformed").then("malformed")
+    server.then("malformed", target="decisions").then("malformed", target="decisions")
     result = plan_with_model(repo, server)
     assert result.returncode == 0, result.stderr
     research = (repo / FOLDER / "research.md").read_text(encoding="utf-8")
