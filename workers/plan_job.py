@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import bot
 from bot.github.client import Installation
+from bot.model.analyst import ModelAnalyst, ModelAnalystError
 from bot.github.comments import Marker, OwnComment, find_own_comments, marked_data, neutralise_untrusted, upsert_comment
 from bot.github.issues import IssueInfo, react_to_comment
 from bot.github.repo_config import RepoConfig
@@ -200,6 +201,11 @@ class PlanJob:
             return None
         if workspace.private and not config.model.allow_private:
             return None
+        if config.model.name and isinstance(self.rt.analyst, ModelAnalyst) and config.model.name != self.rt.analyst.name:
+            try:
+                return ModelAnalyst(self.rt.analyst.settings.model_copy(update={"model": config.model.name}))
+            except ModelAnalystError as exc:
+                log.warning("the repository's model cannot be used (%s); using the app's", exc)
         return self.rt.analyst
 
     def spec_from_issue(self, info: IssueInfo, config: RepoConfig, ref: str | None) -> SpecCopy:

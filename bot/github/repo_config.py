@@ -134,6 +134,7 @@ class ModelConfig(_Strict):
 
     enabled: bool = True
     allow_private: bool = False  # a private repository's spec goes to a model only when this says so
+    name: str | None = None  # another model of the app's providers, e.g. "anthropic:claude-sonnet-4-5"
 
 
 class RepoConfig(_Strict):
