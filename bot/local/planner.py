@@ -14,8 +14,6 @@ from bot.planning import engine
 from bot.planning.artifacts import FEATURE_STATE_PATH, SPEC
 from bot.planning.conflicts import find_conflicts
 from bot.planning.decisions import DecisionChoice
-from bot.model.analyst import ModelAnalyst, ModelAnalystError
-from bot.model.settings import ModelSettings
 from bot.planning.engine import PlanInvalidError, PlanRequest, Prepared
 from bot.planning.intake import ThinSpecError
 from bot.planning.outcomes import ChoiceError, check_choice, parse_choice, reopen
@@ -111,6 +109,9 @@ def settle_decisions(
 
 def model_analyst(model: str | None) -> Analyst | None:
     """The model analyst when a model is named (`--model`, else `PLANBOT_MODEL`); None plans offline."""
+    from bot.model.analyst import ModelAnalyst, ModelAnalystError  # pydantic-ai loads only when a model is used
+    from bot.model.settings import ModelSettings
+
     settings = ModelSettings()
     if model:
         settings = settings.model_copy(update={"model": model})

@@ -33,7 +33,7 @@ class BearerTokenGuard:
             await send({"type": "websocket.close", "code": 1008})  # policy violation, before any accept
             return
         response = JSONResponse(
-            {"error": "invalid_token", "error_description": "Send the server's token as Authorization: Bearer <token>."},
+            {"error": "invalid_token", "error_description": "Send the token as Authorization: Bearer <token>."},
             status_code=401,
             headers={"WWW-Authenticate": f'Bearer realm="{REALM}"'},
         )

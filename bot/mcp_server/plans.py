@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, computed_field
 
 from bot.planning.artifacts import DECISIONS, PLAN, SPEC
 from bot.planning.decisions import DecisionStatus
-from bot.planning.validation.decision_cards import OPTION_KEY_REF, DecisionCard, read_decisions
+from bot.planning.validation.decision_cards import (
+    OPTION_KEY_REF,
+    DecisionCard,
+    read_decisions,
+)
 from bot.planning.validation.markdown import MarkdownDoc
 
 DEFAULT_SPECS_DIR = "specs"
@@ -32,6 +37,7 @@ TITLE_SOURCES: tuple[str, ...] = (PLAN.name, SPEC.name)  # where a plan's title 
 FEATURE_NUMBER = re.compile(r"^(?P<number>\d{8}-\d{6}|\d+)-")
 # The template words before a feature's own title in plan.md and spec.md headings.
 TITLE_PREFIX = re.compile(r"^(?:Implementation Plan|Feature Specification)\s*:\s*", re.IGNORECASE)
+TITLE_SEPARATORS = ":\u2014\u2013- "  # between an option's key and its title: colon, em dash, en dash, hyphen
 PROVISIONAL_MARK = re.compile(r"\(?\s*PROVISIONAL(?: DECISION)?\s*\)?\s*$")
 MAX_SHOWN_NAME = 80  # a caller's text quoted back in an error is cut to this many characters
 MAX_LISTED = 40  # names listed in one error line
@@ -213,8 +219,7 @@ class RepositoryPlans:
         (`001`, `1`, or a timestamp)."""
         wanted = feature.strip().strip("/")
         prefix = self.specs_dir + "/"
-        if wanted.startswith(prefix):
-            wanted = wanted[len(prefix) :]
+        wanted = wanted.removeprefix(prefix)
         folders = self._feature_folders()
         for folder in folders:
             if folder.name == wanted:
@@ -236,10 +241,13 @@ class RepositoryPlans:
         )
 
     def _summary(self, folder: Path) -> PlanSummary:
-        counts = DecisionCounts()
-        for card in self._cards(folder):
-            status = decision_status(card).value.lower()
-            setattr(counts, status, getattr(counts, status) + 1)
+        statuses = Counter(decision_status(card) for card in self._cards(folder))
+        counts = DecisionCounts(
+            pending=statuses[DecisionStatus.PENDING],
+            decided=statuses[DecisionStatus.DECIDED],
+            provisional=statuses[DecisionStatus.PROVISIONAL],
+            blocked=statuses[DecisionStatus.BLOCKED],
+        )
         return PlanSummary(
             feature=folder.name,
             number=feature_number(folder.name),
@@ -322,7 +330,7 @@ def _final_option(card: DecisionCard) -> tuple[str | None, str | None]:
     if final is None or match is None:
         return None, None
     rest = final.value[match.end() :].strip(" *_")
-    rest = PROVISIONAL_MARK.sub("", rest.lstrip(":—–- ")).strip(" *_")
+    rest = PROVISIONAL_MARK.sub("", rest.lstrip(TITLE_SEPARATORS)).strip(" *_")
     return match["key"], rest or None
 
 
