@@ -79,7 +79,9 @@ def _tavily_text(results: list[dict[str, Any]]) -> str:
 
 
 def build_server() -> MCPServer:
-    server = MCPServer("research-test-server", instructions="Canned research answers for planbot's tests.")
+    server = MCPServer(
+        "research-test-server", instructions="Canned research answers for planbot's tests.", log_level="WARNING"
+    )
     older = _older_names()
 
     async def web_search(
@@ -107,7 +109,7 @@ def build_server() -> MCPServer:
     # a decoy: its description speaks of search, but it cannot take a query
     server.add_tool(extract, name="extract", description="Extract the raw content of pages found by a web search.")
 
-    async def resolve_library_id(libraryName: str, query: str = "", sleep: float = 0) -> str:  # noqa: N803
+    async def resolve_library_id(libraryName: str, query: str = "", sleep: float = 0) -> str:
         await _behave("resolve-library-id", sleep)
         library_id = LIBRARY_IDS.get(libraryName.lower(), f"/unknown/{libraryName.lower()}")
         return (
@@ -124,11 +126,11 @@ def build_server() -> MCPServer:
         description="Resolves a package name to a Context7-compatible library ID. Call it before fetching docs.",
     )
 
-    async def query_docs(libraryId: str, query: str, sleep: float = 0) -> str:  # noqa: N803
+    async def query_docs(libraryId: str, query: str, sleep: float = 0) -> str:
         await _behave("query-docs", sleep)
         return f"# Docs for {libraryId}\n\nHow to {query}: use the documented API of {libraryId}."
 
-    async def get_library_docs(  # noqa: N803
+    async def get_library_docs(
         context7CompatibleLibraryID: str, topic: str = "", tokens: int = 5000, sleep: float = 0
     ) -> str:
         await _behave("get-library-docs", sleep)
@@ -147,7 +149,7 @@ def build_server() -> MCPServer:
             description="Retrieves up-to-date documentation and code examples for a library by its library ID.",
         )
 
-    async def sequential_thinking(  # noqa: N803
+    async def sequential_thinking(
         thought: str, nextThoughtNeeded: bool, thoughtNumber: int, totalThoughts: int, sleep: float = 0
     ) -> str:
         await _behave("sequentialthinking", sleep)
