@@ -74,6 +74,7 @@ class PlanState(BaseModel):
     cancelled_from: PlanPhase | None = None  # where a cancelled plan resumes when labelled again
     updated_at: datetime | None = None
     limitations: list[str] = Field(default_factory=list)  # what the model or a tool could not do
+    private: bool = False  # the repository was private when the plan started: no spec text leaves for search
     # voting
     config: RepoConfig | None = None  # the repository's settings as voting started: later edits change no open vote
     tallies: dict[str, Tally] = Field(default_factory=dict)  # TD id -> the eligible votes last counted

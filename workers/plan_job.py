@@ -174,6 +174,7 @@ class PlanJob:
             spec_source=copy.spec_path or f"issue #{self.issue.number}",
             specs_dir=config.specs_dir,
             user_context="\n\n".join(state.feedback) or None,
+            private=state.private,
         )
         fingerprint = analysis_fingerprint(state, request)
         cached = self.rt.states.load_analysis(self.issue, fingerprint)
@@ -183,7 +184,8 @@ class PlanJob:
             except ValueError:
                 log.warning("cached analysis unreadable; analysing again")
         workspace = GitHubWorkspace(self.inst, self.issue.owner, self.issue.repo, ref=state.base_sha)
-        prepared = engine.prepare(request, workspace, workspace.branches(), analyst=self.analyst(config, workspace))
+        prepared = engine.prepare(request, workspace, workspace.branches(), analyst=self.analyst(config, workspace),
+                                      researcher=self.rt.researcher)
         feature = state.feature or prepared.context.feature
         prepared = prepared.model_copy(update={"context": prepared.context.model_copy(update={"feature": feature})})
         self.remember(state, request, prepared)

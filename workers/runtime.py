@@ -10,7 +10,9 @@ from bot.github.client import GitHubApp
 from bot.model.analyst import ModelAnalyst
 from bot.model.settings import ModelSettings
 from bot.plan_state import StateStore
-from bot.planning.ports import Analyst
+from bot.planning.ports import Analyst, Researcher
+from bot.research.config import servers_from_env
+from bot.research.researcher import McpResearcher
 from bot.settings import Settings, load_settings
 
 
@@ -21,14 +23,16 @@ class Runtime:
     app: GitHubApp
     states: StateStore
     analyst: Analyst | None = None  # the model that writes decision cards (PLANBOT_MODEL); None: offline
+    researcher: Researcher | None = None  # MCP research tools (PLANBOT_MCP_SERVERS); None: none
 
 
 def build_runtime(settings: Settings) -> Runtime:
     redis = Redis.from_url(settings.redis_url)
     model = ModelSettings()
     analyst = ModelAnalyst(model) if model.enabled else None
+    servers = servers_from_env()
     return Runtime(settings=settings, redis=redis, app=GitHubApp(settings, redis), states=StateStore(redis),
-                   analyst=analyst)
+                   analyst=analyst, researcher=McpResearcher(servers) if servers else None)
 
 
 _current: Runtime | None = None

@@ -68,17 +68,20 @@ class StartPlan(PlanJob):
         copy = self.rt.states.load_spec(self.issue) if state.phase is PlanPhase.VOTING else None
         copy = copy or self.spec_from_issue(info, config, state.base_sha)
         text, spec_path = copy.text, copy.spec_path
+        state.private = workspace.private
         request = PlanRequest(
             text=text,
             title=info.title,
             spec_path=spec_path,
             spec_source=spec_path or f"issue #{self.issue.number}",
             specs_dir=config.specs_dir,
+            private=state.private,
         )
         if state.phase is not PlanPhase.VOTING:
             state.phase = PlanPhase.ANALYSIS
         try:
-            prepared = engine.prepare(request, workspace, workspace.branches(), analyst=self.analyst(config, workspace))
+            prepared = engine.prepare(request, workspace, workspace.branches(), analyst=self.analyst(config, workspace),
+                                      researcher=self.rt.researcher)
         except ThinSpecError as exc:
             self.upsert(NEEDS_DETAIL, exc.message)
             add_labels(self.inst, self.issue, [config.labels.needs_detail], config.labels.specs())

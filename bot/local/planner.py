@@ -17,7 +17,7 @@ from bot.planning.decisions import DecisionChoice
 from bot.planning.engine import PlanInvalidError, PlanRequest, Prepared
 from bot.planning.intake import ThinSpecError
 from bot.planning.outcomes import ChoiceError, check_choice, parse_choice, reopen
-from bot.planning.ports import Analyst, Forum
+from bot.planning.ports import Analyst, Forum, Researcher
 from bot.planning.render import render_template
 from bot.planning.report import PlanReport, build_report
 
@@ -123,6 +123,18 @@ def model_analyst(model: str | None) -> Analyst | None:
         raise LocalPlanError(str(exc), exit_code=2) from None
 
 
+def mcp_researcher() -> Researcher | None:
+    """Research tools when `PLANBOT_MCP_SERVERS` names some; None plans without them."""
+    from bot.research.config import McpConfigError, servers_from_env  # the MCP client loads only when used
+    from bot.research.researcher import McpResearcher
+
+    try:
+        servers = servers_from_env()
+    except McpConfigError as exc:
+        raise LocalPlanError(str(exc), exit_code=2) from None
+    return McpResearcher(servers) if servers else None
+
+
 def plan_locally(
     options: LocalPlanOptions,
     *,
@@ -181,7 +193,8 @@ def _plan(
     progress(engine.PHASES[0])
     branches = git.branches() if git else []
     progress(engine.PHASES[1])
-    prepared = engine.prepare(request, workspace, branches, analyst=model_analyst(options.model))
+    prepared = engine.prepare(request, workspace, branches, analyst=model_analyst(options.model),
+                              researcher=mcp_researcher())
     feature = prepared.context.feature
     if git is not None and git.current_branch() != feature.branch and feature.branch in branches:
         raise LocalPlanError(

@@ -39,6 +39,24 @@ class DecisionResearch(BaseModel):
     open_questions: list[str] = Field(default_factory=list)
 
 
+class Citation(BaseModel):
+    """A source web research found for a decision (research.md cites it)."""
+
+    title: str
+    url: str
+    published: str | None = None
+    decision_id: str | None = None
+
+
+class DocExcerpt(BaseModel):
+    """Retrieved documentation of a library the plan relies on, at the version it names."""
+
+    library: str
+    version: str | None = None
+    topic: str
+    text: str
+
+
 class Analysis(BaseModel):
     decisions: list[TechnicalDecision] = Field(default_factory=list)  # ordered by impact
     settled: list[SettledDecision] = Field(default_factory=list)
@@ -49,6 +67,13 @@ class Analysis(BaseModel):
     usage: ModelUsage | None = None
     limitations: list[str] = Field(default_factory=list)  # what a model or a tool could not do, said in research.md
     research: list[DecisionResearch] = Field(default_factory=list)  # a model's notes, in decision order
+    citations: list[Citation] = Field(default_factory=list)  # what web search found
+    docs: list[DocExcerpt] = Field(default_factory=list)  # retrieved library documentation
+    thinking: list[str] = Field(default_factory=list)  # a sequential-thinking server's notes on the decisions
+    researched_with: list[str] = Field(default_factory=list)  # the tools that answered: "search (tavily)", …
+
+    def citations_for(self, decision_id: str) -> list[Citation]:
+        return [c for c in self.citations if c.decision_id == decision_id]
 
     def research_on(self, decision_id: str) -> DecisionResearch | None:
         return next((note for note in self.research if note.decision_id == decision_id), None)

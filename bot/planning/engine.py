@@ -21,7 +21,7 @@ from bot.planning.layout import project_layout
 from bot.planning.naming import plan_feature
 from bot.planning.outcomes import settle
 from bot.planning.plan import Plan
-from bot.planning.ports import Analyst, FileSource
+from bot.planning.ports import Analyst, FileSource, Researcher
 from bot.planning.repo_context import load_context
 from bot.planning.risk_assessment import assess_risks
 from bot.planning.spec import Spec
@@ -84,9 +84,10 @@ def intake(request: PlanRequest) -> Spec:
 
 @fewer_collections()
 def prepare(request: PlanRequest, source: FileSource, branches: Sequence[str], *,
-            analyst: Analyst | None = None) -> Prepared:
+            analyst: Analyst | None = None, researcher: Researcher | None = None) -> Prepared:
     """Everything up to the decisions people must take; an `analyst` (a model) rewrites the
-    decisions' prose, the offline analysis standing wherever it cannot."""
+    decisions' prose, the offline analysis standing wherever it cannot; a `researcher` adds what
+    its tools find."""
     spec = intake(request)
     feature = plan_feature(spec.title, source, branches, spec_path=request.spec_path, specs_dir=request.specs_dir)
     context = load_context(
@@ -100,6 +101,8 @@ def prepare(request: PlanRequest, source: FileSource, branches: Sequence[str], *
     analysis = analyse(context)
     if analyst is not None:
         analysis = analyst.refine(context, analysis)
+    if researcher is not None:
+        analysis = researcher.research(context, analysis)
     return Prepared(context=context, analysis=analysis)
 
 

@@ -66,3 +66,10 @@ class Analyst(Protocol):
     analysis' `limitations` and hands the offline analysis back."""
 
     def refine(self, context: PlanningContext, analysis: Analysis) -> Analysis: ...
+
+
+class Researcher(Protocol):
+    """Tools that look things up for a plan (web search, library docs, a thinking aid). It must
+    never raise: what it cannot do it writes in the analysis' `limitations`."""
+
+    def research(self, context: PlanningContext, analysis: Analysis) -> Analysis: ...

@@ -76,8 +76,16 @@ def environment(directory: str | None = None) -> Environment:
         mermaid_id=mermaid_id,
         mermaid_label=mermaid_label,
         join_or=bullet_join,
+        fenced=fenced,
     )
     return env
+
+
+def fenced(text: str, info: str = "text") -> str:
+    """Text from elsewhere (retrieved documentation) as a fenced block no line inside can close."""
+    longest = max((len(run) for run in re.findall(r"~+|`+", text)), default=0)
+    fence = "~" * max(3, longest + 1)
+    return f"{fence}{info}\n{text.rstrip()}\n{fence}"
 
 
 def render_template(name: str, **values: Any) -> str:
