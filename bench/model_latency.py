@@ -4,9 +4,9 @@ requests in flight together, and the tokens a plan uses.
     python bench/model_latency.py [--delay 1.0] [--concurrency 8]
 
 The model is the fake OpenAI-compatible server of the tests (tests/fakemodel), reached over real
-HTTP; every answer takes `--delay` seconds. A plan asks for the decision cards and one research
-note per decision; those requests do not depend on each other, so with concurrency the plan waits
-for its slowest round, not for the sum.
+HTTP; every answer takes `--delay` seconds. A plan asks for the decision cards, one research note
+per decision and the overview of each artifact that has one; those requests do not depend on each
+other, so with concurrency the plan waits for its slowest round, not for the sum.
 """
 
 from __future__ import annotations

@@ -11,21 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import cache
 from collections.abc import Sequence
 from typing import Any
 
+import yaml
 from openai import AsyncOpenAI
 from pydantic_ai import Agent, ModelRetry
 from pydantic_ai.models import Model
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.providers.openai import OpenAIProvider
 
-from bot.model.prose import AnalysisProse, DecisionProse, ResearchNote
+from bot.model.prose import AnalysisProse, ArtifactOverview, DecisionProse, ResearchNote
 from bot.model.settings import ModelSettings
-from bot.planning.analysis import Analysis, DecisionResearch, ModelUsage
+from bot.planning import artifacts
+from bot.planning.analysis import Analysis, ArtifactNote, DecisionResearch, ModelUsage
 from bot.planning.context import PlanningContext
 from bot.planning.decisions import TechnicalDecision
-from bot.planning.render import render_template
+from bot.planning.render import render_template, templates_dir
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,21 @@ def stack_lines(context: PlanningContext) -> list[str]:
 
 
 CARDS_TASK = "Write the card of every decision above."
+BRIEFS_FILE = "model/artifact-briefs.yaml"
+
+
+@cache
+def artifact_briefs() -> dict[str, str]:
+    """Artifact file name -> what the model's overview of it covers (templates/model/artifact-briefs.yaml)."""
+    data = yaml.safe_load((templates_dir() / BRIEFS_FILE).read_text(encoding="utf-8")) or {}
+    unknown = [name for name in data if artifacts.by_name(name) is None]
+    if unknown:
+        raise ModelAnalystError(f"{BRIEFS_FILE} names files a plan does not have: {', '.join(unknown)}")
+    return {str(name): " ".join(str(text).split()) for name, text in data.items()}
+
+
+def overview_task(name: str, brief: str) -> str:
+    return f"Write the overview of {name} only: {brief}"
 
 
 def note_task(td: TechnicalDecision) -> str:
@@ -152,8 +170,10 @@ class ModelAnalyst:
             async with gate:
                 return await agent.run(prompt(task), model_settings={"timeout": self.settings.timeout_seconds})
 
+        briefs = artifact_briefs()
         requests = [ask(self._cards_agent(decisions, ids), CARDS_TASK)]
         requests += [ask(self._note_agent(td), note_task(td)) for td in decisions]
+        requests += [ask(self._overview_agent(name), overview_task(name, brief)) for name, brief in briefs.items()]
         answers = await asyncio.gather(*requests, return_exceptions=True)
 
         limitations = list(analysis.limitations)
@@ -166,7 +186,9 @@ class ModelAnalyst:
                                                  "output_tokens": usage.output_tokens + (spent.output_tokens or 0)})
             elif not isinstance(answer, Exception):
                 raise answer  # KeyboardInterrupt and the like are not the model's failures
-        cards_answer, notes = answers[0], answers[1:]
+        cards_answer = answers[0]
+        notes = answers[1:1 + len(decisions)]
+        overviews = answers[1 + len(decisions):]
         update: dict[str, Any] = {"usage": usage}
         if isinstance(cards_answer, Exception):
             log.warning("the model could not write the decision cards: %s", reason_of(cards_answer))
@@ -187,6 +209,16 @@ class ModelAnalyst:
         if research:
             update["research"] = research
             update.setdefault("written_by", self.name)
+        written = [ArtifactNote(artifact=name, overview=o.output.overview.strip(), key_points=o.output.key_points)
+                   for name, o in zip(briefs, overviews, strict=True) if not isinstance(o, Exception)]
+        missed = [name for name, o in zip(briefs, overviews, strict=True) if isinstance(o, Exception)]
+        if written:
+            update["overviews"] = written
+            update.setdefault("written_by", self.name)
+        if missed:
+            first = next(o for o in overviews if isinstance(o, Exception))
+            limitations.append(f"The model {self.name} could not write the overview of {', '.join(missed)} "
+                               f"({reason_of(first)}).")
         update["limitations"] = limitations
         return analysis.model_copy(update=update)
 
@@ -201,6 +233,20 @@ class ModelAnalyst:
             found = problems(answer, decisions, ids)
             if found:
                 raise ModelRetry("Fix these problems and answer again: " + "; ".join(found) + ".")
+            return answer
+
+        return agent
+
+    def _overview_agent(self, name: str) -> Agent[None, ArtifactOverview]:
+        agent: Agent[None, ArtifactOverview] = Agent(
+            self.model, output_type=ArtifactOverview, instructions=render_template("model/instructions.md.j2"),
+            retries={"output": OUTPUT_RETRIES},
+        )
+
+        @agent.output_validator
+        def _valid(answer: ArtifactOverview) -> ArtifactOverview:
+            if answer.artifact != name or not answer.overview.strip():
+                raise ModelRetry(f"Answer with the overview of {name}: `artifact` must be {name!r}, `overview` one paragraph.")
             return answer
 
         return agent

@@ -40,3 +40,11 @@ class ResearchNote(BaseModel):
     risks: list[str] = Field(default_factory=list, max_length=4, description="what could go wrong with the recommendation")
     open_questions: list[str] = Field(default_factory=list, max_length=3,
                                       description="what the team should find out before building")
+
+
+class ArtifactOverview(BaseModel):
+    """The model's opening for one artifact: a paragraph and its key points."""
+
+    artifact: str = Field(description="the artifact's file name as given")
+    overview: str = Field(description="one paragraph, specific to this feature")
+    key_points: list[str] = Field(default_factory=list, max_length=5)

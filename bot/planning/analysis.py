@@ -57,6 +57,14 @@ class DocExcerpt(BaseModel):
     text: str
 
 
+class ArtifactNote(BaseModel):
+    """A model's overview of one artifact, printed at its top."""
+
+    artifact: str  # the file name, e.g. "security-plan.md"
+    overview: str
+    key_points: list[str] = Field(default_factory=list)
+
+
 class Analysis(BaseModel):
     decisions: list[TechnicalDecision] = Field(default_factory=list)  # ordered by impact
     settled: list[SettledDecision] = Field(default_factory=list)
@@ -67,10 +75,14 @@ class Analysis(BaseModel):
     usage: ModelUsage | None = None
     limitations: list[str] = Field(default_factory=list)  # what a model or a tool could not do, said in research.md
     research: list[DecisionResearch] = Field(default_factory=list)  # a model's notes, in decision order
+    overviews: list[ArtifactNote] = Field(default_factory=list)  # a model's opening of some artifacts
     citations: list[Citation] = Field(default_factory=list)  # what web search found
     docs: list[DocExcerpt] = Field(default_factory=list)  # retrieved library documentation
     thinking: list[str] = Field(default_factory=list)  # a sequential-thinking server's notes on the decisions
     researched_with: list[str] = Field(default_factory=list)  # the tools that answered: "search (tavily)", …
+
+    def overview_of(self, artifact: str) -> ArtifactNote | None:
+        return next((note for note in self.overviews if note.artifact == artifact), None)
 
     def citations_for(self, decision_id: str) -> list[Citation]:
         return [c for c in self.citations if c.decision_id == decision_id]

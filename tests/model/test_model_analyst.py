@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.model.analyst import ModelAnalyst, ModelAnalystError, build_model
+from bot.model.analyst import ModelAnalyst, ModelAnalystError, artifact_briefs, build_model
 from bot.model.settings import ModelSettings
 from bot.planning import engine
 from bot.planning.engine import PlanRequest, Prepared
@@ -38,6 +38,9 @@ def respond(request: dict[str, Any]) -> dict[str, Any]:
     if "decisions" in output_fields(request):
         return cards()
     asked = str(request["messages"][-1]["content"])
+    if "overview" in output_fields(request):
+        artifact = re.findall(r"overview of (\S+\.md) only", asked)[-1]
+        return {"artifact": artifact, "overview": f"Model overview of {artifact}.", "key_points": ["model point"]}
     decision = re.findall(r"research notes on (TD\d+)", asked)[-1]
     return {"id": decision, "findings": [f"model finding on {decision}"], "risks": ["model risk"],
             "open_questions": ["model question"]}
@@ -86,7 +89,7 @@ def test_the_models_words_replace_the_offline_prose_and_ids_stay(server: FakeMod
     assert after[0].context.startswith("Model context") and after[0].options[0].pros == ["model pro A"]
     assert after[0].recommendation == before[0].options[-1].key
     assert refined.written_by == "fake-planner" and not refined.limitations
-    count = len(OFFLINE.analysis.decisions) + 1  # the cards and one research note per decision
+    count = len(OFFLINE.analysis.decisions) + 1 + len(artifact_briefs())  # cards, notes, overviews
     assert refined.usage is not None and refined.usage.input_tokens == 1200 * count
     assert refined.usage.output_tokens == 300 * count
 
@@ -127,7 +130,8 @@ def test_every_decision_gets_research_notes_asked_at_once(server: FakeModelServe
     count = len(OFFLINE.analysis.decisions)
     assert [n.decision_id for n in refined.research] == [td.id for td in OFFLINE.analysis.decisions]
     assert refined.research[0].findings == [f"model finding on {refined.research[0].decision_id}"]
-    assert refined.usage is not None and refined.usage.requests == count + 1
+    assert refined.usage is not None and refined.usage.requests == count + 1 + len(artifact_briefs())
+    assert [n.artifact for n in refined.overviews] == list(artifact_briefs())
     # one shared prefix: every request's data is the same up to its last line
     prompts = [str(r["messages"][-1]["content"]) for r in server.requests]
     prefixes = {p.rsplit("DECISIONS>>>", 1)[0] for p in prompts}

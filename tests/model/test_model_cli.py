@@ -40,6 +40,8 @@ def test_the_model_writes_the_decision_cards(repo: Path, server: FakeModelServer
     decisions = (repo / FOLDER / "decisions.md").read_text(encoding="utf-8")
     research = (repo / FOLDER / "research.md").read_text(encoding="utf-8")
     assert "Model context for TD001" in decisions
+    security = (repo / FOLDER / "security-plan.md").read_text(encoding="utf-8")
+    assert "## Overview\n\nModel overview of security-plan.md." in security
     assert "written by the model fake-planner" in research and "model finding on TD001" in research
     assert subprocess.run([sys.executable, "-m", "bot", "validate", FOLDER], cwd=repo, capture_output=True).returncode == 0
 

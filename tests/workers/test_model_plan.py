@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.model.analyst import ModelAnalyst
+from bot.model.analyst import ModelAnalyst, artifact_briefs
 from bot.model.settings import ModelSettings
 from tests.fakegithub.fixtures import OWNER, REPO
 from tests.fakemodel import FakeModelServer
@@ -37,7 +37,8 @@ def test_decision_comments_carry_the_models_words_and_later_jobs_reuse_them(
     bodies = [c.body for c in bot.fake.comments(OWNER, REPO, number) if c.body.startswith("### TD")]
     assert bodies and all("Model context for" in body for body in bodies)
     decide_everything(bot, number)
-    assert len(server.requests) == len(state(bot, number).posted) + 1  # asked once: later jobs read Redis
+    asked = len(state(bot, number).posted) + 1 + len(artifact_briefs())  # cards, notes, overviews: asked once
+    assert len(server.requests) == asked  # later jobs read the analysis kept in Redis
     plan = state(bot, number)
     pull = bot.fake.pulls(OWNER, REPO)[0]
     assert plan.pull_number == pull.number and "Model use: fake-planner" in (pull.body or "")
