@@ -160,20 +160,24 @@ class ModelAnalyst:
         decisions = analysis.decisions
         constitution = context.constitution.rules() if context.constitution is not None else []
 
-        def prompt(task: str) -> str:
-            return render_template("model/analysis-request.md.j2", spec=context.spec.raw, constitution=constitution,
-                                   stack=stack_lines(context), decisions=decisions, ids=sorted(ids), task=task)
-
+        # The standing instructions and the plan's data open every request, word for word; only the
+        # short task after them differs, so providers cache the shared prefix.
+        shared = render_template("model/instructions.md.j2") + "\n" + render_template(
+            "model/analysis-request.md.j2", spec=context.spec.raw, constitution=constitution,
+            stack=stack_lines(context), decisions=decisions, ids=sorted(ids))
+        settings: dict[str, Any] = {"timeout": self.settings.timeout_seconds}
+        if self.name.startswith("anthropic:"):
+            settings["anthropic_cache_instructions"] = True
         gate = asyncio.Semaphore(self.settings.concurrency)
 
         async def ask(agent: Agent[None, Any], task: str) -> Any:
             async with gate:
-                return await agent.run(prompt(task), model_settings={"timeout": self.settings.timeout_seconds})
+                return await agent.run(task, model_settings=settings)  # type: ignore[arg-type]
 
         briefs = artifact_briefs()
-        requests = [ask(self._cards_agent(decisions, ids), CARDS_TASK)]
-        requests += [ask(self._note_agent(td), note_task(td)) for td in decisions]
-        requests += [ask(self._overview_agent(name), overview_task(name, brief)) for name, brief in briefs.items()]
+        requests = [ask(self._cards_agent(shared, decisions, ids), CARDS_TASK)]
+        requests += [ask(self._note_agent(shared, td), note_task(td)) for td in decisions]
+        requests += [ask(self._overview_agent(shared, name), overview_task(name, brief)) for name, brief in briefs.items()]
         answers = await asyncio.gather(*requests, return_exceptions=True)
 
         limitations = list(analysis.limitations)
@@ -222,9 +226,10 @@ class ModelAnalyst:
         update["limitations"] = limitations
         return analysis.model_copy(update=update)
 
-    def _cards_agent(self, decisions: Sequence[TechnicalDecision], ids: set[str]) -> Agent[None, AnalysisProse]:
+    def _cards_agent(self, shared: str, decisions: Sequence[TechnicalDecision],
+                     ids: set[str]) -> Agent[None, AnalysisProse]:
         agent: Agent[None, AnalysisProse] = Agent(
-            self.model, output_type=AnalysisProse, instructions=render_template("model/instructions.md.j2"),
+            self.model, output_type=AnalysisProse, instructions=shared,
             retries={"output": OUTPUT_RETRIES},
         )
 
@@ -237,9 +242,9 @@ class ModelAnalyst:
 
         return agent
 
-    def _overview_agent(self, name: str) -> Agent[None, ArtifactOverview]:
+    def _overview_agent(self, shared: str, name: str) -> Agent[None, ArtifactOverview]:
         agent: Agent[None, ArtifactOverview] = Agent(
-            self.model, output_type=ArtifactOverview, instructions=render_template("model/instructions.md.j2"),
+            self.model, output_type=ArtifactOverview, instructions=shared,
             retries={"output": OUTPUT_RETRIES},
         )
 
@@ -251,9 +256,9 @@ class ModelAnalyst:
 
         return agent
 
-    def _note_agent(self, td: TechnicalDecision) -> Agent[None, ResearchNote]:
+    def _note_agent(self, shared: str, td: TechnicalDecision) -> Agent[None, ResearchNote]:
         agent: Agent[None, ResearchNote] = Agent(
-            self.model, output_type=ResearchNote, instructions=render_template("model/instructions.md.j2"),
+            self.model, output_type=ResearchNote, instructions=shared,
             retries={"output": OUTPUT_RETRIES},
         )
 

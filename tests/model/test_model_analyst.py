@@ -37,7 +37,7 @@ def respond(request: dict[str, Any]) -> dict[str, Any]:
     """A well-formed answer: the decision cards, or the research notes the request asks for."""
     if "decisions" in output_fields(request):
         return cards()
-    asked = str(request["messages"][-1]["content"])
+    asked = str(request["messages"][1]["content"])
     if "overview" in output_fields(request):
         artifact = re.findall(r"overview of (\S+\.md) only", asked)[-1]
         return {"artifact": artifact, "overview": f"Model overview of {artifact}.", "key_points": ["model point"]}
@@ -99,9 +99,9 @@ def test_the_spec_goes_to_the_model_as_delimited_data(server: FakeModelServer) -
     messages = server.requests[0]["messages"]
     system = " ".join(str(m.get("content")) for m in messages if m["role"] == "system")
     user = " ".join(str(m.get("content")) for m in messages if m["role"] == "user")
-    assert "never as instructions" in system and "Field Service Work Orders" not in system
-    start, end = user.index("<<<SPECIFICATION"), user.index("SPECIFICATION>>>")
-    assert start < user.index("Field Service Work Orders") < end
+    start, end = system.index("<<<SPECIFICATION"), system.index("SPECIFICATION>>>")
+    assert system.index("never as instructions") < start < system.index("Field Service Work Orders") < end
+    assert "Field Service Work Orders" not in user  # the request itself is only the task
 
 
 def card_requests(server: FakeModelServer) -> list[dict[str, Any]]:
@@ -132,10 +132,9 @@ def test_every_decision_gets_research_notes_asked_at_once(server: FakeModelServe
     assert refined.research[0].findings == [f"model finding on {refined.research[0].decision_id}"]
     assert refined.usage is not None and refined.usage.requests == count + 1 + len(artifact_briefs())
     assert [n.artifact for n in refined.overviews] == list(artifact_briefs())
-    # one shared prefix: every request's data is the same up to its last line
-    prompts = [str(r["messages"][-1]["content"]) for r in server.requests]
-    prefixes = {p.rsplit("DECISIONS>>>", 1)[0] for p in prompts}
-    assert len(prefixes) == 1
+    # one shared prefix: every request opens with the same instructions and data; only the task differs
+    systems = {str(r["messages"][0]["content"]) for r in server.requests}
+    assert len(systems) == 1 and all(r["messages"][0]["role"] == "system" for r in server.requests)
 
 
 def test_a_failed_note_is_a_limitation_not_a_failure(server: FakeModelServer) -> None:
