@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Sequence
 from functools import cache
-from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from openai import AsyncOpenAI
+from pydantic import BaseModel
 from pydantic_ai import Agent, ModelRetry
 from pydantic_ai.models import Model
 from pydantic_ai.models.openai import OpenAIChatModel
@@ -31,6 +32,7 @@ from bot.planning.decisions import TechnicalDecision
 from bot.planning.render import render_template, templates_dir
 
 log = logging.getLogger(__name__)
+T = TypeVar("T", bound=BaseModel)
 
 OUTPUT_RETRIES = 1  # one repair attempt for an answer that fails validation
 
@@ -226,47 +228,31 @@ class ModelAnalyst:
         update["limitations"] = limitations
         return analysis.model_copy(update=update)
 
+    def _agent(self, shared: str, output: type[T], problems_of: Callable[[T], list[str]]) -> Agent[None, T]:
+        """An agent for one kind of answer; an answer with problems is sent back once to be fixed."""
+        agent: Agent[None, T] = Agent(self.model, output_type=output, instructions=shared,
+                                      retries={"output": OUTPUT_RETRIES})
+
+        @agent.output_validator
+        def _valid(answer: T) -> T:
+            found = problems_of(answer)
+            if found:
+                raise ModelRetry("Fix these problems and answer again: " + "; ".join(found) + ".")
+            return answer
+
+        return agent
+
     def _cards_agent(self, shared: str, decisions: Sequence[TechnicalDecision],
                      ids: set[str]) -> Agent[None, AnalysisProse]:
-        agent: Agent[None, AnalysisProse] = Agent(
-            self.model, output_type=AnalysisProse, instructions=shared,
-            retries={"output": OUTPUT_RETRIES},
-        )
-
-        @agent.output_validator
-        def _valid(answer: AnalysisProse) -> AnalysisProse:
-            found = problems(answer, decisions, ids)
-            if found:
-                raise ModelRetry("Fix these problems and answer again: " + "; ".join(found) + ".")
-            return answer
-
-        return agent
-
-    def _overview_agent(self, shared: str, name: str) -> Agent[None, ArtifactOverview]:
-        agent: Agent[None, ArtifactOverview] = Agent(
-            self.model, output_type=ArtifactOverview, instructions=shared,
-            retries={"output": OUTPUT_RETRIES},
-        )
-
-        @agent.output_validator
-        def _valid(answer: ArtifactOverview) -> ArtifactOverview:
-            if answer.artifact != name or not answer.overview.strip():
-                raise ModelRetry(f"Answer with the overview of {name}: `artifact` must be {name!r}, `overview` one paragraph.")
-            return answer
-
-        return agent
+        return self._agent(shared, AnalysisProse, lambda answer: problems(answer, decisions, ids))
 
     def _note_agent(self, shared: str, td: TechnicalDecision) -> Agent[None, ResearchNote]:
-        agent: Agent[None, ResearchNote] = Agent(
-            self.model, output_type=ResearchNote, instructions=shared,
-            retries={"output": OUTPUT_RETRIES},
-        )
+        return self._agent(shared, ResearchNote, lambda note: note_problems(note, td))
 
-        @agent.output_validator
-        def _valid(note: ResearchNote) -> ResearchNote:
-            found = note_problems(note, td)
-            if found:
-                raise ModelRetry("Fix these problems and answer again: " + "; ".join(found) + ".")
-            return note
+    def _overview_agent(self, shared: str, name: str) -> Agent[None, ArtifactOverview]:
+        def overview_problems(answer: ArtifactOverview) -> list[str]:
+            if answer.artifact != name or not answer.overview.strip():
+                return [f"`artifact` must be {name!r} and `overview` one paragraph"]
+            return []
 
-        return agent
+        return self._agent(shared, ArtifactOverview, overview_problems)

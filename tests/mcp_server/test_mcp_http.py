@@ -4,10 +4,8 @@ with the token, and plain HTTP requests without it."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +21,7 @@ from mcp.types import TextContent
 from mcp_plans_repo import CLI_FEATURE, ROOT
 
 from bot.mcp_server.server import http_url, is_local_host
+from tests.listening import free_port, wait_until_listening
 
 pytestmark = pytest.mark.e2e
 
@@ -38,12 +37,6 @@ INITIALIZE = {
     },
 }
 STREAM_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -62,17 +55,10 @@ def http_server(repo: Path, log: Path, *args: str, env: dict[str, str] | None = 
             stderr=errors,
         )
         try:
-            deadline = time.monotonic() + 20
-            while True:
-                if process.poll() is not None:
-                    raise AssertionError(f"planbot mcp --http exited: {log.read_text(encoding='utf-8')}")
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise AssertionError("planbot mcp --http did not start listening") from None
-                    time.sleep(0.05)
+            try:
+                wait_until_listening(port, process, seconds=20, what="planbot mcp --http")
+            except RuntimeError as exc:
+                raise AssertionError(f"{exc}: {log.read_text(encoding='utf-8')}") from None
             yield http_url("127.0.0.1", port)
         finally:
             process.terminate()

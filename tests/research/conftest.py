@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,15 +10,10 @@ from typing import Any
 import pytest
 
 from bot.research.config import McpServerConfig
+from tests.listening import LocalServer, free_port
 
 SERVER_SCRIPT = Path(__file__).resolve().parent.parent / "mcp_servers" / "research_server.py"
 HTTP_TOKEN = "test-token-5f2a"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def stdio_server(name: str, role: str, timeout_seconds: float = 10.0, **env: str) -> McpServerConfig:
@@ -35,27 +27,13 @@ def stdio_server(name: str, role: str, timeout_seconds: float = 10.0, **env: str
     )
 
 
-class HttpServer:
+class HttpServer(LocalServer):
     """The canned server on streamable HTTP, on a free local port, requiring a bearer token."""
 
     def __init__(self) -> None:
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, str(SERVER_SCRIPT), "--http", str(self.port), "--token", HTTP_TOKEN],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("the HTTP research server exited at start")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError("the HTTP research server did not start")
+        port = free_port()
+        super().__init__([sys.executable, str(SERVER_SCRIPT), "--http", str(port), "--token", HTTP_TOKEN], port,
+                         seconds=15, what="the HTTP research server")
 
     @property
     def url(self) -> str:
@@ -65,14 +43,6 @@ class HttpServer:
         fields: dict[str, Any] = {"headers": {"Authorization": f"Bearer {HTTP_TOKEN}"}, "timeout_seconds": 10.0}
         fields = {"url": self.url} | fields | overrides
         return McpServerConfig(name=name, role=role, **fields)  # type: ignore[arg-type]
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
 
 
 @pytest.fixture(scope="module")
