@@ -19,14 +19,22 @@ class SettingsError(RuntimeError):
     """A setting is missing or unusable; the message is one line naming it."""
 
 
-class Settings(BaseSettings):
+class QueueSettings(BaseSettings):
+    """Where the jobs are: all that `planbot jobs` needs (no app credentials)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=AliasChoices("REDIS_URL"))
+    queue_name: str = Field(default="planbot", validation_alias=AliasChoices("PLANBOT_QUEUE"))
+
+
+class Settings(QueueSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     app_id: int = Field(validation_alias=AliasChoices("APP_ID"))
     private_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("PRIVATE_KEY"))
     private_key_path: Path | None = Field(default=None, validation_alias=AliasChoices("PRIVATE_KEY_PATH"))
     webhook_secret: SecretStr = Field(validation_alias=AliasChoices("WEBHOOK_SECRET"))
-    redis_url: str = Field(default="redis://127.0.0.1:6379/0", validation_alias=AliasChoices("REDIS_URL"))
     github_api_url: str = Field(default=DEFAULT_API_URL, validation_alias=AliasChoices("GITHUB_API_URL", "GHE_HOST"))
 
     github_api_version: str | None = Field(
@@ -34,7 +42,6 @@ class Settings(BaseSettings):
     )  # e.g. "2022-11-28" for a GitHub Enterprise Server that does not know githubkit's newer version
     trigger_label: str = Field(default="needs-plan", validation_alias=AliasChoices("PLANBOT_TRIGGER_LABEL"))
     needs_detail_label: str = Field(default="needs-detail", validation_alias=AliasChoices("PLANBOT_NEEDS_DETAIL_LABEL"))
-    queue_name: str = Field(default="planbot", validation_alias=AliasChoices("PLANBOT_QUEUE"))
     delivery_ttl_seconds: int = Field(
         default=3 * 24 * 3600, ge=60, validation_alias=AliasChoices("PLANBOT_DELIVERY_TTL_SECONDS")
     )  # GitHub lets a delivery be redelivered for 3 days

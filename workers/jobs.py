@@ -9,12 +9,18 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from redis.exceptions import LockError
+from githubkit.exception import GitHubException, RequestFailed
+from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
 
-from bot.jobs import IssueRef, JobRequest
+from bot.github.comments import Marker, find_own_comments
+from bot.github.issues import get_issue
+from bot.jobs import IssueRef, JobKind, JobRequest
 from bot.logs import bind
+from bot.plan_state import PlanPhase
+from bot.planning.render import render_template
 from workers.commands import run_command
+from workers.plan_job import PlanJob
 from workers.review import FinishPlan, ReplanPlan
 from workers.runtime import Runtime, runtime
 from workers.start_plan import StartPlan
@@ -72,10 +78,78 @@ def _logged(request: JobRequest) -> AbstractContextManager[None]:
                 repository=request.issue.full_name, issue=request.issue.number, job_id=request.job_id)
 
 
+# What each job was doing, for the comment that says it failed.
+STEPS: dict[JobKind, str] = {
+    JobKind.START_PLAN: "starting the plan",
+    JobKind.CANCEL_PLAN: "cancelling the plan",
+    JobKind.COMMAND: "a /plan command",
+    JobKind.TALLY: "counting the votes or publishing the plan",
+    JobKind.REPLAN: "re-planning from the review",
+    JobKind.FINISH: "closing the plan",
+}
+
+
+def diagnosis(exc: BaseException) -> str:
+    """One line that says what went wrong, without secrets or tracebacks."""
+    if isinstance(exc, RequestFailed):
+        status = exc.response.status_code
+        kind = "GitHub is failing" if status >= 500 else "GitHub refused a request"
+        return f"{kind} (HTTP {status} on {exc.response.raw_request.method} {exc.response.raw_request.url.path})."
+    if isinstance(exc, GitHubException):
+        return f"GitHub could not be reached ({type(exc).__name__})."
+    if isinstance(exc, RedisError):
+        return "Redis, where planbot keeps its queue and state, could not be reached."
+    if isinstance(exc, PlanBusyError):
+        return "Another job of this plan held it for too long."
+    return f"An unexpected error stopped the job ({type(exc).__name__}); the operator's logs have the details."
+
+
+@contextmanager
+def reported(rt: Runtime, request: JobRequest) -> Iterator[None]:
+    """Run a job; when it fails after its retries, say so once on the issue (the status comment
+    shows the failed step) and let RQ keep the job as failed, to be requeued. A later job that
+    succeeds clears the failure."""
+    try:
+        yield
+    except Exception as exc:
+        log.exception("%s failed", request.kind.value)
+        _report_failure(rt, request, exc)
+        raise
+    else:
+        _clear_failure(rt, request)
+
+
+def _report_failure(rt: Runtime, request: JobRequest, exc: BaseException) -> None:
+    try:
+        job = PlanJob(rt, request)
+        state = job.resume()
+        step, why = STEPS[request.kind], diagnosis(exc)
+        job.upsert(Marker(kind="job-failed"), render_template(
+            "comments/job-failed.md.j2", step=step, diagnosis=why, job_id=request.job_id))
+        if state.status_comment_id is not None:
+            state.failure = f"{step}: {why}"
+            job.save(state, get_issue(job.inst, request.issue), [], "Comment `/plan restart` once the cause is gone.")
+    except Exception:  # noqa: BLE001 - GitHub or Redis may be the very thing that is down
+        log.warning("could not report the failure on the issue", exc_info=True)
+
+
+def _clear_failure(rt: Runtime, request: JobRequest) -> None:
+    try:
+        state = rt.states.load(request.issue)
+        if state is None or state.failure is None or state.phase is PlanPhase.FAILED:
+            return
+        state.failure = None
+        job = PlanJob(rt, request)
+        job.comments = find_own_comments(job.inst, request.issue)
+        job.save(state, get_issue(job.inst, request.issue), [], "Carrying on where the failed job stopped.")
+    except Exception:  # noqa: BLE001 - the job itself succeeded
+        log.warning("could not clear the failure on the issue", exc_info=True)
+
+
 def start_plan(payload: dict[str, Any]) -> str:
     rt, request = _job(payload)
     with _logged(request):
-        with plan_lock(rt, request.issue):
+        with reported(rt, request), plan_lock(rt, request.issue):
             state = StartPlan(rt, request).run()
         log.info("start_plan finished in phase %s", state.phase.value)
         return state.phase.value
@@ -84,7 +158,7 @@ def start_plan(payload: dict[str, Any]) -> str:
 def cancel_plan(payload: dict[str, Any]) -> str:
     rt, request = _job(payload)
     with _logged(request):
-        with plan_lock(rt, request.issue):
+        with reported(rt, request), plan_lock(rt, request.issue):
             state = cancel(rt, request)
         return state.phase.value if state else "none"
 
@@ -92,14 +166,14 @@ def cancel_plan(payload: dict[str, Any]) -> str:
 def command(payload: dict[str, Any]) -> str:
     rt, request = _job(payload)
     with _logged(request):
-        with plan_lock(rt, request.issue):
+        with reported(rt, request), plan_lock(rt, request.issue):
             return run_command(rt, request)
 
 
 def tally(payload: dict[str, Any]) -> str:
     rt, request = _job(payload)
     with _logged(request):
-        with plan_lock(rt, request.issue):
+        with reported(rt, request), plan_lock(rt, request.issue):
             state = CollectVotes(rt, request).run()
         return state.phase.value
 
@@ -107,12 +181,12 @@ def tally(payload: dict[str, Any]) -> str:
 def replan(payload: dict[str, Any]) -> str:
     rt, request = _job(payload)
     with _logged(request):
-        with plan_lock(rt, request.issue):
+        with reported(rt, request), plan_lock(rt, request.issue):
             return ReplanPlan(rt, request).run()
 
 
 def finish(payload: dict[str, Any]) -> str:
     rt, request = _job(payload)
     with _logged(request):
-        with plan_lock(rt, request.issue):
+        with reported(rt, request), plan_lock(rt, request.issue):
             return FinishPlan(rt, request).run()

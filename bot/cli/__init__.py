@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from bot import __version__
+from bot.cli import jobs as jobs_command
 from bot.cli import mcp as mcp_command
 from bot.cli import plan as plan_command
 from bot.cli import receive as receive_command
@@ -25,6 +26,7 @@ app.command("serve")(serve_command.serve)
 app.command("receive")(receive_command.receive)
 app.command("worker")(worker_command.worker)
 app.command("mcp")(mcp_command.mcp)
+app.command("jobs")(jobs_command.jobs)
 
 
 @app.command("version")

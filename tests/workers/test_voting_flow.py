@@ -60,6 +60,10 @@ def say(bot: Bot, number: int, body: str, author: str = "maria") -> int:
     return comment_id
 
 
+def status_text(bot: Bot, number: int) -> str:
+    return next(c.body for c in bot.fake.comments(OWNER, REPO, number) if "<!-- planbot:status" in c.body)
+
+
 def published(bot: Bot):  # noqa: ANN201 - (issue number, plan state, pull request body, commits on the branch)
     """A plan taken through voting to its open pull request."""
     number = start(bot)
@@ -296,8 +300,11 @@ def test_a_github_failure_while_publishing_is_finished_by_the_next_tally(bot: Bo
         SimpleWorker([bot.queue], connection=bot.redis).work(burst=True)
     assert bot.queue.failed_job_registry.count == 1
     assert state(bot, number).phase is PlanPhase.GENERATION and bot.fake.pulls(OWNER, REPO) == []
+    failed = [c for c in bot.fake.comments(OWNER, REPO, number) if c.body.startswith("### planbot could not finish")]
+    assert len(failed) == 1 and "HTTP 502" in failed[0].body and "/plan restart" in failed[0].body
+    assert "failed" in status_text(bot, number) and "HTTP 502" in status_text(bot, number)
     tally(bot, number, failures=1)  # the scheduled tally (run now) finishes what the failed job started
-    assert state(bot, number).phase is PlanPhase.REVIEW
+    assert state(bot, number).phase is PlanPhase.REVIEW and state(bot, number).failure is None
     assert len(bot.fake.pulls(OWNER, REPO)) == 1
     assert len(bot.fake.history(OWNER, REPO, BRANCH)) == main_commits + 2  # still ONE artifacts commit
 
