@@ -86,6 +86,21 @@ def schedule_job(queue: Queue, request: JobRequest, at: datetime) -> EnqueueResu
     return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.ENQUEUED)
 
 
+SWEEP_FUNCTION = "workers.jobs.sweep"
+
+
+def schedule_sweep(queue: Queue, at: datetime, *, interval_seconds: float) -> EnqueueResult:
+    """The sweep (missed deliveries, stopped plans) at `at`: one job per interval slot, however many
+    workers schedule it."""
+    job_id = f"sweep-{int(at.timestamp() // interval_seconds)}"
+    try:
+        queue.enqueue_at(at, SWEEP_FUNCTION, job_id=job_id, unique=True, job_timeout=30 * 60,
+                         result_ttl=RESULT_TTL_SECONDS, failure_ttl=FAILURE_TTL_SECONDS, description="sweep")
+    except DuplicateJobError:
+        return EnqueueResult(job_id=job_id, status=EnqueueStatus.DUPLICATE)
+    return EnqueueResult(job_id=job_id, status=EnqueueStatus.ENQUEUED)
+
+
 def enqueue_job(queue: Queue, request: JobRequest) -> EnqueueResult:
     """Enqueue the request's job under its id; a job with that id already there is left as it is.
 

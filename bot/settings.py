@@ -48,12 +48,18 @@ class Settings(QueueSettings):
     write_interval_seconds: float = Field(
         default=1.0, ge=0.0, validation_alias=AliasChoices("PLANBOT_WRITE_INTERVAL_SECONDS")
     )  # at least this long between two mutating requests per installation
+    sweep_interval_seconds: float = Field(
+        default=300.0, ge=30.0, validation_alias=AliasChoices("PLANBOT_SWEEP_INTERVAL_SECONDS")
+    )  # how often missed deliveries and stopped plans are looked for
     tally_interval_seconds: float = Field(
         default=300.0, ge=5.0, validation_alias=AliasChoices("PLANBOT_TALLY_INTERVAL_SECONDS")
     )
     lock_ttl_seconds: float = Field(
         default=60.0, gt=0, validation_alias=AliasChoices("PLANBOT_LOCK_TTL_SECONDS")
     )  # a plan's lock lives this long unless its worker keeps renewing it (a killed worker's expires)
+    worker_stale_seconds: int = Field(
+        default=120, ge=20, validation_alias=AliasChoices("PLANBOT_WORKER_STALE_SECONDS")
+    )  # /readyz fails when no worker of the queue has sent a heartbeat for this long
     max_payload_bytes: int = Field(
         default=25 * 1024 * 1024, ge=1024, validation_alias=AliasChoices("PLANBOT_MAX_PAYLOAD_BYTES")
     )

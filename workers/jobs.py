@@ -25,6 +25,7 @@ from workers.review import FinishPlan, ReplanPlan
 from workers.runtime import Runtime, runtime
 from workers.start_plan import StartPlan
 from workers.stop_plan import cancel
+from workers.sweep import Sweep, schedule_next_sweep
 from workers.voting import CollectVotes
 
 log = logging.getLogger(__name__)
@@ -190,3 +191,12 @@ def finish(payload: dict[str, Any]) -> str:
     with _logged(request):
         with reported(rt, request), plan_lock(rt, request.issue):
             return FinishPlan(rt, request).run()
+
+
+def sweep() -> str:
+    """Missed deliveries and stopped plans (see workers.sweep); schedules the next sweep first, so
+    a sweep that fails does not end the schedule."""
+    rt = runtime()
+    schedule_next_sweep(rt)
+    report = Sweep(rt).run()
+    return report.model_dump_json()

@@ -36,6 +36,7 @@ class StartPlan(PlanJob):
         state = self.resume()
         info = get_issue(self.inst, self.issue)
         if state.phase in (PlanPhase.GENERATION, PlanPhase.REVIEW, PlanPhase.DONE, PlanPhase.REJECTED):
+            self.rt.states.save(state)  # rebuilt from the status comment after a Redis loss: keep it
             return state  # past voting: a redelivery or a second label changes nothing
         if state.phase is PlanPhase.CANCELLED:  # labelled again: resume where it stopped
             state.phase = PlanPhase.VOTING if state.posted else PlanPhase.INTAKE

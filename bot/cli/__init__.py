@@ -10,6 +10,7 @@ from bot.cli import mcp as mcp_command
 from bot.cli import plan as plan_command
 from bot.cli import receive as receive_command
 from bot.cli import serve as serve_command
+from bot.cli import setup as setup_command
 from bot.cli import validate as validate_command
 from bot.cli import worker as worker_command
 
@@ -26,6 +27,7 @@ app.command("serve")(serve_command.serve)
 app.command("receive")(receive_command.receive)
 app.command("worker")(worker_command.worker)
 app.command("mcp")(mcp_command.mcp)
+app.command("setup")(setup_command.setup)
 app.command("jobs")(jobs_command.jobs)
 
 

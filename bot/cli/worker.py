@@ -20,4 +20,24 @@ def worker(
     settings = settings_and_logging()
     connection = Redis.from_url(settings.redis_url)
     queue = Queue(settings.queue_name, connection=connection)
-    Worker([queue], connection=connection, name=name).work(with_scheduler=True, burst=burst)
+    if not burst:  # the sweep keeps itself scheduled; any worker starting makes sure it is
+        from datetime import UTC, datetime, timedelta
+
+        from bot.queue import schedule_sweep
+
+        first = datetime.now(UTC) + timedelta(seconds=settings.sweep_interval_seconds)
+        schedule_sweep(queue, first, interval_seconds=settings.sweep_interval_seconds)
+    Worker([queue], connection=connection, name=name, worker_ttl=worker_ttl(settings.worker_stale_seconds)).work(
+        with_scheduler=True, burst=burst
+    )
+
+
+def worker_ttl(stale_seconds: int) -> int:
+    """RQ's `worker_ttl` that keeps an idle worker's heartbeat fresh for `/readyz`.
+
+    An idle RQ worker sends its heartbeat each time its blocking pop times out, every
+    `worker_ttl - 15` seconds (420 - 15 by default, far beyond `PLANBOT_WORKER_STALE_SECONDS`); a
+    busy one every 30 s while it watches its job. Beating three times per stale limit lets one or
+    two beats be late without the web process calling the workers gone.
+    """
+    return max(5, stale_seconds // 3) + 15

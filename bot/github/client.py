@@ -6,6 +6,7 @@
 - Each installation's client goes through that installation's `RedisPacer` (see `pacer.py`).
 - App JWTs and installation tokens are cached in Redis, so workers share one token per
   installation instead of asking for a new one in every job.
+- Every answer is counted (method, status, rate limit left) in Redis for `/metrics`.
 
 Hold on to the `Installation` while using its client: githubkit's namespaces keep only a weak
 reference to the client (`app.installation(7).gh.rest…` on one line loses it).
@@ -27,6 +28,7 @@ from redis import Redis
 
 from bot.github.pacer import RedisPacer
 from bot.github.retry import GitHubRetry, RetryPolicy
+from bot.metrics import GitHubResponseRecorder, SharedMetrics
 from bot.settings import Settings
 
 IDENTITY_TTL_SECONDS = 24 * 3600
@@ -73,22 +75,24 @@ class GitHubApp:
         server = hashlib.sha1(settings.github_api_url.encode()).hexdigest()[:12]
         self.key_prefix = f"planbot:github:{server}:{settings.app_id}"
         self._cache = RedisCacheStrategy(redis, prefix=f"{self.key_prefix}:auth")
+        self.metrics = SharedMetrics(redis)
 
-    def _client(self, auth: AppAuthStrategy | AppInstallationAuthStrategy, pacer: RedisPacer | None) -> GitHub:
+    def _client(self, auth: AppAuthStrategy | AppInstallationAuthStrategy, pacer: RedisPacer | None,
+                installation_id: int | None = None) -> GitHub:
         return GitHub(
             auth,  # type: ignore[arg-type]
             base_url=f"{self.settings.github_api_url}/",
             http_cache=False,
             cache_strategy=self._cache,
             throttler=pacer,
-            event_hooks=self._hooks(pacer),
+            event_hooks=self._hooks(pacer, installation_id),
             auto_retry=GitHubRetry(self.retry),
             timeout=self.timeout,
             ssl_verify=ssl_context(),
             user_agent="planbot",
         )
 
-    def _hooks(self, pacer: RedisPacer | None) -> dict[str, list[Callable[..., Any]]]:
+    def _hooks(self, pacer: RedisPacer | None, installation_id: int | None) -> dict[str, list[Callable[..., Any]]]:
         hooks: dict[str, list[Callable[..., Any]]] = {}
         if self.settings.github_api_version:
             version = self.settings.github_api_version
@@ -97,8 +101,10 @@ class GitHubApp:
                 request.headers[API_VERSION_HEADER] = version
 
             hooks["request"] = [pin_version]
+        # counted first: the recorder never raises, while the pacer's Redis calls may
+        hooks["response"] = [GitHubResponseRecorder(self.metrics, installation_id)]
         if pacer is not None:
-            hooks["response"] = [pacer.observe]
+            hooks["response"].append(pacer.observe)
         return hooks
 
     @cached_property
@@ -133,7 +139,7 @@ class GitHubApp:
 
     def installation(self, installation_id: int) -> Installation:
         pacer = self.pacer(installation_id)
-        client = self._client(self._auth.as_installation(installation_id), pacer)
+        client = self._client(self._auth.as_installation(installation_id), pacer, installation_id)
         return Installation(installation_id, client, pacer, self)  # type: ignore[arg-type]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from enum import StrEnum
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.events import PayloadError, Router, parse_envelope, parse_event
 from bot.events.models import EventPayload, IssueEventPayload
 from bot.logs import bind, fields
+from bot.metrics import DeliveryOutcome, WebMetrics
 from bot.settings import Settings
 from bot.web.body import read_limited_body
 from bot.web.deliveries import DeliveryLedger
@@ -51,14 +53,25 @@ class WebhookAck(BaseModel):
     reason: str | None = None
 
 
+OUTCOMES = {
+    AckStatus.ENQUEUED: DeliveryOutcome.ACCEPTED,
+    AckStatus.DUPLICATE: DeliveryOutcome.DUPLICATE,
+    AckStatus.IGNORED: DeliveryOutcome.IGNORED,
+}
+
+
 class WebhookReceiver:
-    def __init__(self, settings: Settings, router: Router, ledger: DeliveryLedger) -> None:
+    def __init__(
+        self, settings: Settings, router: Router, ledger: DeliveryLedger, metrics: WebMetrics | None = None
+    ) -> None:
         self.settings = settings
         self.router = router
         self.ledger = ledger
+        self.metrics = metrics or WebMetrics()
         self._secret = settings.webhook_secret.get_secret_value().encode("utf-8")
 
     async def handle(self, request: Request) -> JSONResponse:
+        started = time.perf_counter()
         with bind(delivery_id=request.headers.get(DELIVERY_HEADER, "")[:100] or None):
             try:
                 ack = await self._receive(request)
@@ -66,7 +79,13 @@ class WebhookReceiver:
                 log.warning(
                     "delivery refused: %s", exc.reason, extra=fields(**{**exc.context, "status": exc.status_code})
                 )
+                # the event is known (and bound) only once the signature and the headers passed
+                event = exc.context.get("event")
+                self.metrics.delivery_answered(
+                    event if isinstance(event, str) else None, DeliveryOutcome.REFUSED, time.perf_counter() - started
+                )
                 return JSONResponse({"detail": exc.reason}, status_code=exc.status_code)
+        self.metrics.delivery_answered(ack.event, OUTCOMES[ack.status], time.perf_counter() - started)
         return JSONResponse(ack.model_dump(mode="json", exclude_none=True), status_code=ACCEPTED)
 
     async def _receive(self, request: Request) -> WebhookAck:

@@ -54,6 +54,9 @@ class Reply:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # work done before the answer is sent, off the server's event loop and outside the world's
+    # lock (a redelivery calls back into the test, which may call the fake in turn)
+    after: Callable[[], None] | None = None
 
 
 class HttpError(Exception):

@@ -26,11 +26,14 @@ from urllib.parse import parse_qsl
 import jwt
 import uvicorn
 
+from tests.fakegithub import deliveries as delivery_log
+from tests.fakegithub.deliveries import DeliveryView, Redeliver, RedeliveryView
 from tests.fakegithub.faults import Fault, Faults
 from tests.fakegithub.gitstore import Person, TreeEntry
 from tests.fakegithub.routing import Call, Caller, HttpError, Reply
 from tests.fakegithub.records import HEADERS_OF_INTEREST, RecordedRequest
 from tests.fakegithub.api import Api
+from tests.fakegithub.api.manifests import CreatedApp, ManifestRoutes
 from tests.fakegithub.api.pulls import merge_pull_request, refresh_head
 from tests.fakegithub.shapes import Shapes
 from tests.fakegithub.state import (
@@ -162,8 +165,11 @@ class FakeGitHub:
     """
 
     def __init__(self, *, app_id: int, app_public_key_pem: str, app_slug: str = "planbot",
-                 app_owner: str = "planbot-dev") -> None:
+                 app_owner: str = "planbot-dev", webhook_secret: str | None = None) -> None:
         self._app_args = (app_id, app_public_key_pem, app_slug, app_owner)
+        self._webhook_secret = webhook_secret
+        # signs the deliveries `log_delivery` records; a test may change it (reset restores it)
+        self.webhook_secret = webhook_secret
         self.world = self._new_world()
         self.faults = Faults()
         self.rate = RateLimit()
@@ -196,6 +202,7 @@ class FakeGitHub:
             self.rate = RateLimit()
             self._records = []
             self.internal_errors = []
+            self.webhook_secret = self._webhook_secret
             if self.api is not None:
                 self.api = Api(world, self.api.shapes)
 
@@ -290,6 +297,8 @@ class FakeGitHub:
             reply = fault.reply()
         else:
             reply = self._handle(Call(method, path, query, headers, body))
+            if reply.after is not None:
+                reply = await self._finish(reply)
             if fault is not None and fault.kind == "server_error":
                 reply = fault.reply()
         if fault is not None and fault.kind == "slow":
@@ -314,6 +323,18 @@ class FakeGitHub:
             self._records.append(record)
         await send({"type": "http.response.start", "status": reply.status, "headers": out_headers})
         await send({"type": "http.response.body", "body": payload})
+
+    async def _finish(self, reply: Reply) -> Reply:
+        """Run a reply's `after` work in a thread (the loop keeps serving the calls it makes
+        back into the fake); a failure there is the fake's or the test's bug: answer 500."""
+        assert reply.after is not None
+        try:
+            await asyncio.to_thread(reply.after)
+        except Exception:  # noqa: BLE001 - any failure is reported to the test through internal_errors
+            with self.world.lock:
+                self.internal_errors.append(traceback.format_exc())
+            return Reply(500, {"message": "fake GitHub internal error"})
+        return reply
 
     def _handle(self, call: Call) -> Reply:
         assert self.api is not None
@@ -352,6 +373,8 @@ class FakeGitHub:
         scheme, _, credential = call.headers.get("authorization", "").partition(" ")
         scheme = scheme.lower()
         app = self.app
+        if level == "none":  # e.g. manifest conversions: the code in the path is the credential
+            return Caller()
         if level == "app":
             if scheme != "bearer" or not credential:
                 raise HttpError(401, "A JSON web token could not be decoded")
@@ -549,10 +572,78 @@ class FakeGitHub:
         with self.world.lock:
             self.api.options.tree_limit = limit
 
+    def manifest_code(self, manifest: Mapping[str, Any] | str, *, owner: str = "octocat") -> str:
+        """Record `manifest` (the form's JSON text, or the object) as confirmed by `owner` on
+        GitHub's page; returns the code GitHub's redirect would carry. ValueError for a manifest
+        GitHub would refuse."""
+        parsed = json.loads(manifest) if isinstance(manifest, str) else manifest
+        if not isinstance(parsed, Mapping):
+            raise TypeError("a manifest is a JSON object")
+        assert self.api is not None, "start the fake first"
+        with self.world.lock:
+            return self.api.group(ManifestRoutes).issue_code(parsed, owner)
+
+    def manifests(self) -> list[dict[str, Any]]:
+        """The manifests recorded by `manifest_code`, oldest first."""
+        assert self.api is not None
+        with self.world.lock:
+            return [dict(p.manifest) for p in self.api.group(ManifestRoutes).store.pending.values()]
+
+    def created_apps(self) -> list[CreatedApp]:
+        """The apps manifest conversions created, with their keys and secrets, oldest first."""
+        assert self.api is not None
+        with self.world.lock:
+            return list(self.api.group(ManifestRoutes).store.created)
+
     def revoke_tokens(self) -> None:
         """Every installation token stops working (as when they expire)."""
         with self.world.lock:
             self.world.tokens.clear()
+
+    # -- the app's webhook deliveries ------------------------------------------------------
+
+    def log_delivery(self, event: str, action: str | None, payload: Mapping[str, Any], *, status_code: int = 202,
+                     guid: str | None = None, installation_id: int | None = None,
+                     delivered_at: datetime | None = None, status: str | None = None,
+                     duration: float | None = None) -> int:
+        """Record that GitHub tried to deliver `payload` to the app; returns the delivery id.
+
+        `status_code` is what the app answered: 0 (it never answered: timeout, unreachable) or
+        400 and up count as failed. `status` defaults to GitHub's text for the code ("OK",
+        "Timeout", "Invalid HTTP Response: 500"); `guid` to a fresh UUID; `installation_id` and
+        the repository to the payload's; `delivered_at` to now (give a past time to age it)."""
+        with self.world.lock:
+            delivery = delivery_log.record(
+                self.world, app_id=self.app.id, secret=self.webhook_secret, event=event, action=action,
+                payload=payload, status_code=status_code, status=status, guid=guid,
+                installation_id=installation_id, delivered_at=delivered_at, duration=duration)
+            return delivery.id
+
+    @property
+    def on_redeliver(self) -> Redeliver | None:
+        """Called as `on_redeliver(item, payload) -> status` for every redelivery the app asks
+        for, before the fake answers 202: deliver `payload` to the app under test (as `item`, the
+        attempt being redelivered, was: same `guid`, `item.body` and `item.headers` are the exact
+        request) and return the HTTP status it answered. Without one, redeliveries fail as
+        unreachable. `reset()` clears it."""
+        return self.api.options.on_redeliver if self.api is not None else None
+
+    @on_redeliver.setter
+    def on_redeliver(self, callback: Redeliver | None) -> None:
+        assert self.api is not None, "start the fake first"
+        with self.world.lock:
+            self.api.options.on_redeliver = callback
+
+    def deliveries(self) -> list[DeliveryView]:
+        """Every delivery attempt in the app's log, redeliveries included, in the order logged
+        (the API lists them newest first)."""
+        with self.world.lock:
+            return [delivery_log.view(d) for d in self.world.deliveries.values()]
+
+    def redelivery_requests(self) -> list[RedeliveryView]:
+        """The redeliveries asked for through the API, oldest first."""
+        with self.world.lock:
+            return [delivery_log.redelivery_view(r) for r in self.world.redeliveries]
 
     # -- faults ----------------------------------------------------------------------------
 

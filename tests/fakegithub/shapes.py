@@ -14,6 +14,7 @@ from tests.fakegithub.state import (
     App,
     CheckRun,
     Comment,
+    Delivery,
     Installation,
     Issue,
     Label,
@@ -577,6 +578,38 @@ class Shapes:
             "blob_href": f"{self.web}/{repo.full_name}/blob/{run.head_sha}/{annotation['path']}",
         }
 
+
+    # -- the app's webhook deliveries ------------------------------------------------------
+
+    def hook_delivery_item(self, delivery: Delivery) -> JSON:
+        """A `HookDeliveryItem`: one attempt as the delivery log lists it."""
+        return {
+            "id": delivery.id,
+            "guid": delivery.guid,
+            "delivered_at": stamp(delivery.delivered_at),
+            "redelivery": delivery.redelivery,
+            "duration": delivery.duration,
+            "status": delivery.status,
+            "status_code": delivery.status_code,
+            "event": delivery.event,
+            "action": delivery.action,
+            "installation_id": delivery.installation_id,
+            "repository_id": delivery.repository_id,
+            "throttled_at": None,
+        }
+
+    def hook_delivery(self, delivery: Delivery) -> JSON:
+        """A `HookDelivery`: the attempt with the request sent and the answer received (none
+        when the request never reached the app)."""
+        reached = delivery.status_code != 0
+        return {
+            **self.hook_delivery_item(delivery),
+            "request": {"headers": dict(delivery.request_headers), "payload": delivery.payload},
+            "response": {
+                "headers": {"Content-Type": "application/json"} if reached else None,
+                "payload": "" if reached else None,
+            },
+        }
 
 def wrapped_base64(data: bytes) -> str:
     """Base64 in lines of 60 characters, the way GitHub sends file and blob contents."""

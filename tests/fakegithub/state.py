@@ -1,6 +1,6 @@
 """What the fake GitHub knows: users, the app and its installations, repositories with their git
 data, issues, comments, reactions, labels, collaborators, pull requests with their reviews and
-review comments, and check runs.
+review comments, check runs, and the log of the app's webhook deliveries.
 
 Plain dataclasses guarded by one lock (the server thread and the test thread both touch them).
 """
@@ -144,6 +144,45 @@ class CheckRun:
 
 
 @dataclass
+class Delivery:
+    """One attempt to deliver a webhook to the app, as the app's delivery log keeps it.
+
+    A redelivery is a new attempt with the same `guid` (the `X-GitHub-Delivery` header) and
+    `redelivery` set; attempts are never changed afterwards."""
+
+    id: int
+    guid: str
+    event: str
+    action: str | None
+    payload: dict[str, Any]
+    body: bytes  # exactly the bytes POSTed to the app (what the signature covers)
+    request_headers: dict[str, str]
+    delivered_at: datetime
+    status_code: int  # what the app answered; 0 when the request never reached it
+    status: str  # "OK", "Timeout", "Invalid HTTP Response: 500", ...
+    duration: float  # seconds
+    redelivery: bool
+    installation_id: int | None
+    repository_id: int | None
+
+    @property
+    def failed(self) -> bool:
+        """GitHub lists an attempt under `status=failure` when the app never answered or
+        answered an error."""
+        return self.status_code == 0 or self.status_code >= 400
+
+
+@dataclass
+class Redelivery:
+    """A request to redeliver an attempt (`POST /app/hook/deliveries/{id}/attempts`)."""
+
+    delivery_id: int  # the attempt asked to be redelivered
+    guid: str
+    requested_at: datetime
+    attempt_id: int | None = None  # the new attempt, once it has been made
+
+
+@dataclass
 class Issue:
     number: int
     id: int
@@ -215,6 +254,8 @@ class World:
     tokens: dict[str, Token] = field(default_factory=dict)
     repos: dict[str, Repo] = field(default_factory=dict)  # lower-cased "owner/name" -> repo
     teams: dict[str, dict[str, str]] = field(default_factory=dict)  # "org/slug" -> login -> state
+    deliveries: dict[int, Delivery] = field(default_factory=dict)  # id -> webhook delivery attempt, in log order
+    redeliveries: list[Redelivery] = field(default_factory=list)  # redelivery requests, oldest first
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     def next_id(self) -> int:

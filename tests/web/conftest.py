@@ -8,7 +8,7 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 from httpx import Response
-from rq import Queue
+from rq import Queue, SimpleWorker
 from webhook_client import generate_pem, make_settings, post_to
 
 from bot.settings import Settings
@@ -51,3 +51,28 @@ def post_webhook(client: TestClient) -> Callable[..., Response]:
         return post_to(client, event, payload, delivery)
 
     return post
+
+
+@pytest.fixture
+def register_worker(redis_url: str) -> Iterator[Callable[[str], SimpleWorker]]:
+    """Register an RQ worker on a queue, as `planbot worker` does on start: its birth is the
+    heartbeat `/readyz` looks for. It runs no jobs; it is unregistered at the end of the test."""
+    connection = redis.Redis.from_url(redis_url)  # its own: a worker raises its client's socket timeout
+    workers: list[SimpleWorker] = []
+
+    def register(queue_name: str) -> SimpleWorker:
+        worker = SimpleWorker([Queue(queue_name, connection=connection)], connection=connection)
+        worker.register_birth()
+        workers.append(worker)
+        return worker
+
+    yield register
+    for worker in workers:
+        worker.register_death()
+    connection.close()
+
+
+@pytest.fixture
+def worker_heartbeat(register_worker: Callable[[str], SimpleWorker], settings: Settings) -> SimpleWorker:
+    """A worker of the test queue, alive for the test."""
+    return register_worker(settings.queue_name)

@@ -139,7 +139,7 @@ def server(redis_url: str, private_key_pem: str, tmp_path: Path) -> Iterator[tup
 
 
 def test_receive_posts_a_signed_delivery_to_a_running_server(
-    server: tuple[str, Path], clean_env: pytest.MonkeyPatch, redis_client
+    server: tuple[str, Path], clean_env: pytest.MonkeyPatch, redis_client, register_worker
 ) -> None:  # type: ignore[no-untyped-def]
     base, log_path = server
     clean_env.setenv("WEBHOOK_SECRET", SECRET)
@@ -172,6 +172,8 @@ def test_receive_posts_a_signed_delivery_to_a_running_server(
     assert refused.exit_code == 1
     assert refused.stdout.splitlines()[0] == "401 Unauthorized"
 
+    assert httpx.get(f"{base}/readyz").status_code == 503  # no worker yet
+    register_worker("planbot-e2e")
     assert httpx.get(f"{base}/readyz").status_code == 200
     lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
     assert any(line.get("delivery_id") == "e2e-delivery-1" and line["message"] == "delivery enqueued" for line in lines)

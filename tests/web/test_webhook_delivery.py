@@ -277,7 +277,7 @@ def test_redis_down_does_not_matter_to_unwanted_deliveries(app_without_redis: Te
     assert (response.status_code, response.json()["status"]) == (202, "ignored")
 
 
-def test_health_and_readiness(client: TestClient, app_without_redis: TestClient) -> None:
+def test_health_and_readiness(client: TestClient, app_without_redis: TestClient, worker_heartbeat: object) -> None:
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").json() == {"status": "ready"}
     assert app_without_redis.get("/healthz").status_code == 200

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from tests.fakegithub.api.app import AppRoutes
 from tests.fakegithub.api.base import Handlers, Options
 from tests.fakegithub.api.checks import CheckRoutes
 from tests.fakegithub.api.comments import CommentRoutes
 from tests.fakegithub.api.compare import CompareRoutes
 from tests.fakegithub.api.contents import ContentRoutes
+from tests.fakegithub.api.deliveries import DeliveryRoutes
 from tests.fakegithub.api.git import GitRoutes
 from tests.fakegithub.api.issues import IssueRoutes
+from tests.fakegithub.api.manifests import ManifestRoutes
 from tests.fakegithub.api.people import PeopleRoutes
 from tests.fakegithub.api.pulls import PullRoutes
 from tests.fakegithub.routing import Router
 from tests.fakegithub.shapes import Shapes
 from tests.fakegithub.state import World
 
+H = TypeVar("H", bound=Handlers)
+
 GROUPS: tuple[type[Handlers], ...] = (
     AppRoutes, ContentRoutes, GitRoutes, IssueRoutes, CommentRoutes, PeopleRoutes, PullRoutes, CheckRoutes,
-    CompareRoutes,
+    CompareRoutes, ManifestRoutes, DeliveryRoutes,
 )
 
 
@@ -30,5 +36,14 @@ class Api:
         self.shapes = shapes
         self.options = options or Options()
         self.router = Router()
-        for group in GROUPS:
-            group(world, shapes, self.options).register(self.router)
+        self.groups: dict[type[Handlers], Handlers] = {}
+        for kind in GROUPS:
+            group = kind(world, shapes, self.options)
+            group.register(self.router)
+            self.groups[kind] = group
+
+    def group(self, kind: type[H]) -> H:
+        """The registered instance of one endpoint group (for test-side helpers that reach its state)."""
+        found = self.groups[kind]
+        assert isinstance(found, kind)
+        return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from tests.fakegithub.deliveries import Redeliver
 from tests.fakegithub.gitstore import Person
 from tests.fakegithub.routing import Call, HttpError, Reply, Router, invalid, not_found
 from tests.fakegithub.shapes import JSON, Shapes
@@ -21,6 +22,7 @@ class Options:
     """Behaviour a test can change while the fake runs."""
 
     tree_limit: int | None = None  # recursive tree listings longer than this come back truncated
+    on_redeliver: Redeliver | None = None  # delivers a redelivered webhook to the app under test
 
 
 class Handlers:

@@ -1,8 +1,10 @@
-"""Issues and labels."""
+"""Issues (one, or a filtered list) and labels."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.fakegithub.api.base import REPO, Handlers
@@ -11,12 +13,30 @@ from tests.fakegithub.shapes import JSON
 from tests.fakegithub.state import Issue, Label, Repo, now
 
 DEFAULT_LABEL_COLOR = "ededed"  # GitHub's colour for labels created by adding them to an issue
+UNSUPPORTED_ISSUE_FILTERS = ("milestone", "assignee", "mentioned", "type", "issue_field_values")
+ISSUE_SORTS: dict[str, Callable[[Repo, Issue], Any]] = {
+    "created": lambda repo, issue: issue.created_at,
+    "updated": lambda repo, issue: issue.updated_at,
+    "comments": lambda repo, issue: repo.comment_count(issue.number),
+}
+
+
+def parse_since(raw: str | None) -> datetime | None:
+    """An ISO 8601 time (`2024-05-01T12:00:00Z`); 422 for anything else."""
+    if not raw:
+        return None
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise invalid(errors=[{"resource": "Issue", "code": "invalid", "field": "since"}]) from exc
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
 class IssueRoutes(Handlers):
-    """Issues, issue labels and repository labels."""
+    """Issues, the repository's issue list, issue labels and repository labels."""
 
     def register(self, router: Router) -> None:
+        router.add("GET", f"{REPO}/issues", self.list_issues)
         router.add("POST", f"{REPO}/issues", self.create_issue)
         router.add("GET", f"{REPO}/issues/{{number:int}}", self.get_issue)
         router.add("PATCH", f"{REPO}/issues/{{number:int}}", self.update_issue)
@@ -27,6 +47,32 @@ class IssueRoutes(Handlers):
         router.add("GET", f"{REPO}/labels", self.list_labels)
         router.add("POST", f"{REPO}/labels", self.create_label)
         router.add("GET", f"{REPO}/labels/{{name}}", self.get_label)
+
+    def list_issues(self, call: Call) -> Reply:
+        """Issues and pull requests (these carry a `pull_request` key), filtered by `state`
+        (open by default), `labels` (comma-separated, every one must be on the issue, any case),
+        `creator` and `since`, sorted by `sort` and `direction` (newest created first by default)."""
+        repo = self.repo(call)
+        unsupported = sorted(name for name in UNSUPPORTED_ISSUE_FILTERS if call.params.get(name))
+        if unsupported:
+            raise invalid(f"the fake does not filter issues by {', '.join(unsupported)}")
+        state = call.params.get("state") or "open"
+        sort = call.params.get("sort") or "created"
+        direction = call.params.get("direction") or "desc"
+        if state not in ("open", "closed", "all") or sort not in ISSUE_SORTS or direction not in ("asc", "desc"):
+            raise invalid(errors=[{"resource": "Issue", "code": "invalid", "field": "state, sort or direction"}])
+        wanted = {name.strip().lower() for name in call.params.get("labels", "").split(",") if name.strip()}
+        creator = (call.params.get("creator") or "").lower()
+        since = parse_since(call.params.get("since"))
+        chosen = [
+            issue for issue in repo.issues.values()
+            if (state == "all" or issue.state == state)
+            and wanted <= {name.lower() for name in issue.labels}
+            and (not creator or issue.user.login.lower() == creator)
+            and (since is None or issue.updated_at >= since)
+        ]
+        chosen.sort(key=lambda issue: (ISSUE_SORTS[sort](repo, issue), issue.number), reverse=direction == "desc")
+        return self.page(call, [self.shapes.issue(repo, issue) for issue in chosen])
 
     def get_issue(self, call: Call) -> Reply:
         repo = self.repo(call)
