@@ -15,7 +15,7 @@ from bot.github.workspace import GitHubWorkspace
 from bot.plan_state import PlanPhase, PlanState
 from bot.planning import engine
 from bot.planning.engine import PlanRequest, Prepared
-from bot.planning.intake import ThinSpecError
+from bot.planning.intake import SpecTooLargeError, ThinSpecError
 from bot.planning.render import render_template
 from bot.planning.writer import render_branch_files
 from bot.voting import ACKNOWLEDGE
@@ -88,6 +88,10 @@ class StartPlan(PlanJob):
             add_labels(self.inst, self.issue, [config.labels.needs_detail], config.labels.specs())
             state.phase = PlanPhase.NEEDS_DETAIL
             self.save(state, info, [], "Add the missing details to the issue; planning resumes when it is edited.")
+            return None
+        except SpecTooLargeError as exc:
+            state.phase, state.failure = PlanPhase.FAILED, str(exc)
+            self.save(state, info, [], "Shorten the spec, then comment `/plan restart`.")
             return None
         feature = state.feature or prepared.context.feature
         if state.feature is None and config.branch_prefix:

@@ -24,6 +24,7 @@ from bot.github.refs import branch_name_problem
 from bot.settings import Settings
 
 CONFIG_PATH = ".github/planbot.yml"
+MAX_CONFIG_BYTES = 64 * 1024  # far more than any real config; larger is a mistake or an attack
 ORG_CONFIG_REPO = ".github"
 EXTENDS_KEY = "_extends"
 
@@ -272,6 +273,8 @@ def fetch_text(inst: Installation, source: ConfigSource, ref: str | None = None)
     data = response.json()
     if not isinstance(data, dict) or data.get("type") != "file":
         raise RepoConfigError("is not a file", source)
+    if int(data.get("size") or 0) > MAX_CONFIG_BYTES:
+        raise RepoConfigError(f"is {int(data['size']):,} bytes; a planbot config has at most {MAX_CONFIG_BYTES:,}", source)
     if data.get("encoding") != "base64":
         raise RepoConfigError("is too large to read", source)
     try:

@@ -15,7 +15,7 @@ from bot.planning.artifacts import FEATURE_STATE_PATH, SPEC
 from bot.planning.conflicts import find_conflicts
 from bot.planning.decisions import DecisionChoice
 from bot.planning.engine import PlanInvalidError, PlanRequest, Prepared
-from bot.planning.intake import ThinSpecError
+from bot.planning.intake import SpecTooLargeError, ThinSpecError
 from bot.planning.outcomes import ChoiceError, check_choice, parse_choice, reopen
 from bot.planning.ports import Analyst, Forum, Researcher
 from bot.planning.render import render_template
@@ -153,6 +153,8 @@ def plan_locally(
         return _plan(options, workspace, text, title, now=now, forum=forum, progress=progress, notify=notify)
     except ThinSpecError as exc:
         raise LocalPlanError(exc.message) from exc
+    except SpecTooLargeError as exc:
+        raise LocalPlanError(str(exc), exit_code=2) from exc
     except (ChoiceError, GitError) as exc:
         raise LocalPlanError(str(exc)) from exc
     except PlanInvalidError as exc:

@@ -204,3 +204,11 @@ def test_validate_reports_a_broken_plan(repo: Path) -> None:
     check = planbot("validate", str(folder))
     assert check.returncode == 1
     assert "spec.md:" in check.stdout and "FR-002" in check.stdout
+
+
+def test_a_spec_too_large_is_refused_with_a_clear_message(repo: Path, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.md"
+    huge.write_text("# Everything\n\n" + "- The system MUST do one more thing.\n" * 40_000, encoding="utf-8")
+    result = planbot("plan", str(huge), "--repo", str(repo), "--yes")
+    assert result.returncode == 2 and "planbot plans from specs of up to" in result.stderr
+    assert git(repo, "branch", "--list") == "* main"  # nothing created

@@ -193,3 +193,9 @@ def test_label_specs_cover_every_label_once() -> None:
     specs = RepoConfig().labels.specs()
     assert [s.name for s in specs] == ["needs-plan", "needs-detail", "plan-in-review", "planned", "plan-rejected"]
     assert all(len(s.color) == 6 and s.description for s in specs)
+
+
+def test_a_config_file_too_large_to_be_a_config_is_refused(fake_github: FakeGitHub, inst: Installation) -> None:
+    with_config(fake_github, "specs_dir: specs\n" + "# padding\n" * 8000)
+    with pytest.raises(RepoConfigError, match=r"bytes; a planbot config has at most 65,536"):
+        load_repo_config(inst, OWNER, REPO)

@@ -16,7 +16,7 @@ from bot.planning.intake.speckit import parse_speckit
 from bot.planning.intake.substance import ThinSpecError, check_substance, missing_parts
 from bot.planning.spec import Spec, SpecFormat
 
-__all__ = ["ThinSpecError", "check_substance", "detect_format", "missing_parts", "parse_spec", "read_spec"]
+__all__ = ["MAX_SPEC_CHARS", "SpecTooLargeError", "ThinSpecError", "check_substance", "detect_format", "missing_parts", "parse_spec", "read_spec"]
 
 _SPEC_KIT_TITLE = re.compile(r"^\s*feature\s+spec(?:ification)?\s*:", re.IGNORECASE)
 _FR_ID = re.compile(r"\bFR-\d{3}\b")
@@ -61,8 +61,20 @@ def parse_spec(text: str, *, title: str | None = None) -> Spec:
     return spec
 
 
+MAX_SPEC_CHARS = 1_000_000  # about 200 pages: larger is not a feature spec but a whole product's
+
+
+class SpecTooLargeError(ValueError):
+    """The spec is larger than planbot plans from; the message says how large and what to do."""
+
+
 def read_spec(text: str, *, title: str | None = None) -> Spec:
-    """`parse_spec`, then refuse a spec too thin to plan from (raises `ThinSpecError`)."""
+    """`parse_spec`, then refuse a spec too thin to plan from (raises `ThinSpecError`) or too large
+    (raises `SpecTooLargeError`, before any parsing)."""
+    if len(text) > MAX_SPEC_CHARS:
+        raise SpecTooLargeError(
+            f"The spec has {len(text):,} characters; planbot plans from specs of up to {MAX_SPEC_CHARS:,}. "
+            "Split the feature into smaller features, each with its own spec.")
     spec = parse_spec(text, title=title)
     check_substance(spec)
     return spec

@@ -99,3 +99,14 @@ def test_an_english_narrative_that_asks_for_nothing_is_refused() -> None:
         "by hand in the billing tool and sends a corrected copy. This takes a day on average."
     )
     assert refusal(text, title="Invoice corrections").missing == ["requirements"]
+
+
+def test_a_spec_larger_than_planbot_plans_from_is_refused_before_parsing() -> None:
+    import time
+
+    from bot.planning.intake import MAX_SPEC_CHARS, SpecTooLargeError, read_spec
+
+    started = time.monotonic()
+    with pytest.raises(SpecTooLargeError, match="Split the feature"):
+        read_spec("- The system MUST work.\n" * (MAX_SPEC_CHARS // 20))
+    assert time.monotonic() - started < 1
