@@ -43,3 +43,29 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     client.flushall()
     client.close()
     yield redis_server.url
+
+
+def setting_names() -> tuple[str, ...]:
+    """Every environment variable planbot's settings read (from the settings models themselves),
+    and the ones `planbot setup` writes beside them."""
+    from pydantic import AliasChoices
+
+    from bot.settings import Settings
+
+    names: list[str] = []
+    for field in Settings.model_fields.values():
+        if isinstance(field.validation_alias, AliasChoices):
+            names += [choice for choice in field.validation_alias.choices if isinstance(choice, str)]
+    return (*names, "GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET")
+
+
+SETTING_NAMES = setting_names()
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """No planbot setting in the environment, and the working folder a fresh one (no stray `.env`)."""
+    for name in SETTING_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return monkeypatch

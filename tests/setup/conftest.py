@@ -3,7 +3,6 @@ without planbot settings, and credentials like those a conversion returns."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
@@ -13,26 +12,8 @@ from tests.fakegithub.fixtures import AppKey, app_key, fake_github, fake_github_
 
 __all__ = ["app_key", "fake_github", "fake_github_server"]
 
-SETTING_NAMES = (
-    "APP_ID",
-    "PRIVATE_KEY",
-    "PRIVATE_KEY_PATH",
-    "WEBHOOK_SECRET",
-    "GITHUB_API_URL",
-    "GHE_HOST",
-    "GITHUB_CLIENT_ID",
-    "GITHUB_CLIENT_SECRET",
-    "REDIS_URL",
-)
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    """No app setting in the environment, and the working folder a fresh one (no stray `.env`)."""
-    for name in SETTING_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return monkeypatch
 
 
 @pytest.fixture

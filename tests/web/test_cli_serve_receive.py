@@ -18,29 +18,12 @@ from typer.testing import CliRunner
 from webhook_client import FIXTURES, SECRET
 
 from bot.cli import app
+from tests.conftest import SETTING_NAMES
 from bot.jobs import JobKind, JobRequest
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTING_NAMES = (
-    "APP_ID",
-    "PRIVATE_KEY",
-    "PRIVATE_KEY_PATH",
-    "WEBHOOK_SECRET",
-    "REDIS_URL",
-    "PLANBOT_QUEUE",
-    "PLANBOT_LOG_LEVEL",
-    "LOG_LEVEL",
-    "PLANBOT_TRIGGER_LABEL",
-)
 
 
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
-    """No planbot setting in the environment, and no `.env` in the working directory."""
-    for name in SETTING_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return monkeypatch
 
 
 def _free_port() -> int:
