@@ -193,8 +193,8 @@ def parse_yaml(text: str, source: ConfigSource) -> dict[str, Any]:
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or "is not valid YAML"
         raise RepoConfigError(f"not valid YAML: {problem}", source, line=line) from None
-    except yaml.YAMLError as exc:
-        raise RepoConfigError(f"not valid YAML: {exc}", source) from None
+    except yaml.YAMLError as exc:  # e.g. a control character: the reader's message spans lines
+        raise RepoConfigError(f"not valid YAML: {' '.join(str(exc).split())}", source) from None
     if data is None:
         return {}
     if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
