@@ -7,6 +7,11 @@ or a worker killed half-way creates nothing twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from redis.exceptions import LockError
+from redis.lock import Lock
 
 from bot.github.comments import Marker, neutralise_untrusted
 from bot.github.issues import IssueInfo, add_labels, get_issue, react_to_issue
@@ -26,6 +31,7 @@ log = logging.getLogger(__name__)
 NEEDS_DETAIL = Marker(kind="needs-detail")
 CONFIG_ERROR = Marker(kind="config-error")
 CONFIG_PATH = ".github/planbot.yml"
+REPOSITORY_LOCK_SECONDS = 120  # numbering a feature and creating its branch takes seconds
 
 
 class StartPlan(PlanJob):
@@ -55,10 +61,28 @@ class StartPlan(PlanJob):
             self.save(state, info, [], "Fix the configuration, then comment `/plan restart`.")
             return state
 
-        prepared = self.prepare(state, info, config)
-        if prepared is None:
-            return self.rt.states.load(self.issue) or state
+        # Plans of one repository started at the same moment take turns to number their feature and
+        # create its branch, so two plans never pick the same number.
+        with self.repository_lock():
+            prepared = self.prepare(state, info, config)
+            if prepared is None:
+                return self.rt.states.load(self.issue) or state
+            self.create_branch(state, info, prepared)
         return self.start_voting(state, info, config, prepared)
+
+    @contextmanager
+    def repository_lock(self) -> Iterator[None]:
+        key = f"planbot:lock:repo:{self.issue.owner.lower()}/{self.issue.repo.lower()}"
+        lock = Lock(self.rt.redis, key, timeout=REPOSITORY_LOCK_SECONDS, blocking_timeout=REPOSITORY_LOCK_SECONDS)
+        if not lock.acquire():
+            raise RuntimeError(f"{self.issue.owner}/{self.issue.repo} is busy numbering another plan")
+        try:
+            yield
+        finally:
+            try:
+                lock.release()
+            except LockError:
+                log.warning("the repository lock expired while this plan numbered its feature")
 
     def prepare(self, state: PlanState, info: IssueInfo, config: RepoConfig) -> Prepared | None:
         # A plan reads the default branch as it was when it started, so a re-run sees the same repository.
@@ -105,7 +129,8 @@ class StartPlan(PlanJob):
         self.remember(state, request, prepared)
         return prepared
 
-    def start_voting(self, state: PlanState, info: IssueInfo, config: RepoConfig, prepared: Prepared) -> PlanState:
+    def create_branch(self, state: PlanState, info: IssueInfo, prepared: Prepared) -> None:
+        """The feature branch with spec.md and decisions.md, in ONE commit (once)."""
         assert state.feature is not None
         if state.phase is not PlanPhase.VOTING:
             state.phase = PlanPhase.BRANCH
@@ -120,6 +145,10 @@ class StartPlan(PlanJob):
             # issue body changes nothing during voting; `/plan restart` plans again)
             message = f"Plan {state.feature.branch}: spec and technical decisions (PENDING)\n\nRefs #{self.issue.number}"
             state.branch_sha = workspace.commit(state.feature.branch, files, message)
+            self.rt.states.save(state)
+
+    def start_voting(self, state: PlanState, info: IssueInfo, config: RepoConfig, prepared: Prepared) -> PlanState:
+        assert state.feature is not None
         state.phase = PlanPhase.VOTING
         state.config = state.config or config  # the settings votes are counted by, fixed from now on
         state = self.post_decisions(state, info, state.config, prepared.analysis.decisions)

@@ -9,6 +9,9 @@ import typer
 from bot.cli.startup import settings_and_logging
 
 
+SCHEDULER_TAKEOVER_SECONDS = 30
+
+
 def worker(
     burst: Annotated[bool, typer.Option("--burst", help="Stop when the queue is empty.")] = False,
     name: Annotated[str | None, typer.Option("--name", help="The worker's name (default: generated).")] = None,
@@ -27,7 +30,10 @@ def worker(
 
         first = datetime.now(UTC) + timedelta(seconds=settings.sweep_interval_seconds)
         schedule_sweep(queue, first, interval_seconds=settings.sweep_interval_seconds)
-    Worker([queue], connection=connection, name=name, worker_ttl=worker_ttl(settings.worker_stale_seconds)).work(
+    # Maintenance every 30 s (RQ's default is 10 minutes): it is when another worker takes over the
+    # scheduler of a worker that was killed, and scheduled tallies and sweeps wait for that.
+    Worker([queue], connection=connection, name=name, worker_ttl=worker_ttl(settings.worker_stale_seconds),
+           maintenance_interval=SCHEDULER_TAKEOVER_SECONDS).work(
         with_scheduler=True, burst=burst
     )
 

@@ -160,3 +160,35 @@ def test_a_job_that_dies_half_way_is_finished_by_the_next_run(bot: Bot) -> None:
     assert len(found) == len(set(found)), "a comment was posted twice"
     assert any("planbot:td" in line for line in found) and "<!-- planbot:status -->" in found
     assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
+
+
+def test_plans_started_at_the_same_moment_get_their_own_numbers(bot: Bot) -> None:
+    import threading
+
+    from bot.jobs import IssueRef, JobKind, JobRequest
+    from tests.fakegithub.fixtures import INSTALLATION_ID
+    from workers import runtime as runtime_module
+    from workers.start_plan import StartPlan
+
+    first = open_issue(bot)
+    second = bot.fake.add_issue(OWNER, REPO, "Field service work orders", SPEC, author="maria", labels=["needs-plan"])
+    rt = runtime_module.runtime()
+    errors: list[BaseException] = []
+
+    def start(number: int) -> None:
+        issue = IssueRef(installation_id=INSTALLATION_ID, owner=OWNER, repo=REPO, number=number)
+        try:
+            StartPlan(rt, JobRequest(kind=JobKind.START_PLAN, issue=issue, delivery_id=f"d{number}", sender="maria")).run()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(n,)) for n in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    branches = sorted(b for b in bot.fake.branches(OWNER, REPO) if b != "main")
+    assert branches == ["001-field-service-work-orders", "002-field-service-work-orders"]
+    for branch in branches:  # each branch holds one plan's commit, not two
+        assert len(bot.fake.history(OWNER, REPO, branch)) == len(bot.fake.history(OWNER, REPO, "main")) + 1
