@@ -21,7 +21,7 @@ from mcp.types import TextContent
 from mcp_plans_repo import CLI_FEATURE, ROOT
 
 from bot.mcp_server.server import http_url, is_local_host
-from tests.listening import free_port, wait_until_listening
+from tests.listening import free_port, stop_process, wait_until_listening
 
 pytestmark = pytest.mark.e2e
 
@@ -61,12 +61,7 @@ def http_server(repo: Path, log: Path, *args: str, env: dict[str, str] | None = 
                 raise AssertionError(f"{exc}: {log.read_text(encoding='utf-8')}") from None
             yield http_url("127.0.0.1", port)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
 
 
 def test_the_client_with_the_token_talks_and_requests_without_it_get_401(planned_repo: Path, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from webhook_client import FIXTURES, SECRET
 
 from bot.cli import app
 from tests.conftest import SETTING_NAMES
+from tests.listening import stop_process
 from bot.jobs import JobKind, JobRequest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,12 +114,7 @@ def server(redis_url: str, private_key_pem: str, tmp_path: Path) -> Iterator[tup
             time.sleep(0.05)
         yield base, log_path
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def test_receive_posts_a_signed_delivery_to_a_running_server(
