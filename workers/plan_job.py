@@ -65,6 +65,7 @@ class PlanJob:
         self.comments: list[OwnComment] = []
         self.text = ""  # the spec text planned from: the issue body or the spec file it links
         self.spec_path: str | None = None
+        self.plan_request: PlanRequest | None = None  # what the analysis was asked, once prepared or rebuilt
 
     # -- state -------------------------------------------------------------------------------
 
@@ -176,6 +177,7 @@ class PlanJob:
             user_context="\n\n".join(state.feedback) or None,
             private=state.private,
         )
+        self.plan_request = request
         fingerprint = analysis_fingerprint(state, request)
         cached = self.rt.states.load_analysis(self.issue, fingerprint)
         if cached is not None:

@@ -16,11 +16,13 @@ from redis.lock import Lock
 from bot.github.comments import Marker, neutralise_untrusted
 from bot.github.issues import IssueInfo, add_labels, get_issue, react_to_issue
 from bot.github.repo_config import RepoConfig, RepoConfigError, load_repo_config
-from bot.github.workspace import GitHubWorkspace
+from bot.github.workspace import BranchTaken, GitHubWorkspace, WorkspaceError
 from bot.plan_state import PlanPhase, PlanState
 from bot.planning import engine
 from bot.planning.engine import PlanRequest, Prepared
+from bot.planning.feature import Feature
 from bot.planning.intake import SpecTooLargeError, ThinSpecError
+from bot.planning.naming import number_taken, plan_feature
 from bot.planning.render import render_template
 from bot.planning.writer import render_branch_files
 from bot.voting import ACKNOWLEDGE
@@ -32,6 +34,7 @@ NEEDS_DETAIL = Marker(kind="needs-detail")
 CONFIG_ERROR = Marker(kind="config-error")
 CONFIG_PATH = ".github/planbot.yml"
 REPOSITORY_LOCK_SECONDS = 120  # numbering a feature and creating its branch takes seconds
+RENUMBER_ATTEMPTS = 5  # other plans taking the number this often in a row is not a race any more
 
 
 class StartPlan(PlanJob):
@@ -67,7 +70,7 @@ class StartPlan(PlanJob):
             prepared = self.prepare(state, info, config)
             if prepared is None:
                 return self.rt.states.load(self.issue) or state
-            self.create_branch(state, info, prepared)
+            prepared = self.create_branch(state, info, config, prepared)
         return self.start_voting(state, info, config, prepared)
 
     @contextmanager
@@ -117,35 +120,76 @@ class StartPlan(PlanJob):
             state.phase, state.failure = PlanPhase.FAILED, str(exc)
             self.save(state, info, [], "Shorten the spec, then comment `/plan restart`.")
             return None
-        feature = state.feature or prepared.context.feature
-        if state.feature is None and config.branch_prefix:
-            feature = feature.model_copy(update={"branch": f"{config.branch_prefix}{feature.branch}"})
+        feature = state.feature or self.with_prefix(config, prepared.context.feature)
         state.feature = feature
         state.base_sha = state.base_sha or workspace.head()
         state.started_at = state.started_at or self.now
         self.text, self.spec_path = text, spec_path
         self.rt.states.save_spec(self.issue, copy)
         prepared = prepared.model_copy(update={"context": prepared.context.model_copy(update={"feature": feature})})
+        self.plan_request = request
         self.remember(state, request, prepared)
         return prepared
 
-    def create_branch(self, state: PlanState, info: IssueInfo, prepared: Prepared) -> None:
-        """The feature branch with spec.md and decisions.md, in ONE commit (once)."""
+    def create_branch(self, state: PlanState, info: IssueInfo, config: RepoConfig, prepared: Prepared) -> Prepared:
+        """The feature branch with spec.md and decisions.md, in ONE commit (once).
+
+        A feature planbot numbered itself claims its branch: when another plan took the number
+        meanwhile (the repository lock is lost with Redis), the feature is numbered again rather
+        than two plans sharing a branch or a number."""
         assert state.feature is not None
         if state.phase is not PlanPhase.VOTING:
             state.phase = PlanPhase.BRANCH
             self.save(state, info, prepared.analysis.decisions, "Creating the feature branch.")
-        # rendered as of the plan's start, so a re-run produces the very same files (and commit)
-        plan = engine.build_plan(prepared.context, prepared.analysis, state.started_at or self.now)
-        in_folder = self.spec_path == state.feature.path("spec.md")
-        files = render_branch_files(plan, include_spec=not in_folder, original_spec_text=None if in_folder else self.text)
         workspace = GitHubWorkspace(self.inst, self.issue.owner, self.issue.repo)
-        if state.branch_sha is None or workspace.branch_head(state.feature.branch) is None:
+        if state.branch_sha is not None and workspace.branch_head(state.feature.branch) is not None:
             # once the branch holds the plan's first commit, a re-run never rewrites it (an edited
             # issue body changes nothing during voting; `/plan restart` plans again)
-            message = f"Plan {state.feature.branch}: spec and technical decisions (PENDING)\n\nRefs #{self.issue.number}"
-            state.branch_sha = workspace.commit(state.feature.branch, files, message)
+            return prepared
+        claim = f"Refs #{self.issue.number}"
+        for _ in range(RENUMBER_ATTEMPTS):
+            assert state.feature is not None
+            in_folder = self.spec_path == state.feature.path("spec.md")
+            own = in_folder or workspace.branch_head(state.feature.branch) is not None
+            if not own and number_taken(state.feature, workspace.branches()):
+                prepared = self.renumber(state, config, prepared, workspace.branches())
+                continue
+            # rendered as of the plan's start, so a re-run produces the very same files (and commit)
+            plan = engine.build_plan(prepared.context, prepared.analysis, state.started_at or self.now)
+            files = render_branch_files(plan, include_spec=not in_folder,
+                                        original_spec_text=None if in_folder else self.text)
+            message = f"Plan {state.feature.branch}: spec and technical decisions (PENDING)\n\n{claim}"
+            try:
+                state.branch_sha = workspace.commit(state.feature.branch, files, message,
+                                                    claim=None if in_folder else claim)
+            except BranchTaken:
+                prepared = self.renumber(state, config, prepared, workspace.branches())
+                continue
             self.rt.states.save(state)
+            return prepared
+        raise WorkspaceError(f"{self.issue.owner}/{self.issue.repo}: other plans kept taking this plan's "
+                             f"feature number; comment `/plan restart` to number it again")
+
+    def renumber(self, state: PlanState, config: RepoConfig, prepared: Prepared, branches: list[str]) -> Prepared:
+        """Number the feature again past every branch there is now, and keep the analysis under it."""
+        assert self.plan_request is not None, "renumbered before the analysis was prepared"
+        base = GitHubWorkspace(self.inst, self.issue.owner, self.issue.repo, ref=state.base_sha)
+        taken = state.feature
+        feature = self.with_prefix(config, plan_feature(prepared.context.spec.title, base, branches,
+                                                        spec_path=self.spec_path, specs_dir=config.specs_dir))
+        log.warning("feature %s was taken by another plan; numbering this one %s",
+                    taken.branch if taken else "?", feature.branch)
+        state.feature = feature
+        prepared = prepared.model_copy(update={"context": prepared.context.model_copy(update={"feature": feature})})
+        self.remember(state, self.plan_request, prepared)
+        return prepared
+
+    @staticmethod
+    def with_prefix(config: RepoConfig, feature: Feature) -> Feature:
+        """The feature with the repository's `branch_prefix` in front of its branch name."""
+        if not config.branch_prefix:
+            return feature
+        return feature.model_copy(update={"branch": f"{config.branch_prefix}{feature.branch}"})
 
     def start_voting(self, state: PlanState, info: IssueInfo, config: RepoConfig, prepared: Prepared) -> PlanState:
         assert state.feature is not None

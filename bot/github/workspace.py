@@ -34,6 +34,14 @@ class WorkspaceError(RuntimeError):
     """The repository or branch is not in a state planbot can read or commit in."""
 
 
+class BranchTaken(WorkspaceError):
+    """The branch a plan meant to start already holds somebody else's commits."""
+
+    def __init__(self, branch: str) -> None:
+        super().__init__(f"branch {branch} already holds another plan's or a person's commits")
+        self.branch = branch
+
+
 class TreeItem(BaseModel):
     path: str
     mode: str
@@ -157,6 +165,12 @@ class GitHubWorkspace:
                 items.extend(self._walk(item.sha, f"{item.path}/"))
         return items
 
+    def messages_ahead(self, branch: str) -> list[str]:
+        """The messages of the commits `branch` holds that the default branch does not."""
+        data = self.inst.gh.rest.repos.compare_commits(
+            self.owner, self.repo, f"{self.default_branch}...{branch}").parsed_data
+        return [commit.commit.message for commit in data.commits]
+
     # -- FileSource ------------------------------------------------------------------------
 
     def paths(self) -> list[str]:
@@ -194,8 +208,13 @@ class GitHubWorkspace:
             raise
         return sorted(ref.ref.removeprefix("refs/heads/") for ref in refs)
 
-    def commit(self, branch: str, files: Mapping[str, str], message: str) -> str:
-        """Write `files` on `branch` as one commit; see the module docstring."""
+    def commit(self, branch: str, files: Mapping[str, str], message: str, *, claim: str | None = None) -> str:
+        """Write `files` on `branch` as one commit; see the module docstring.
+
+        With `claim` (a line such as `Refs #12`) the branch is one this commit starts: when it
+        exists already, a commit it holds beyond the default branch must carry that line, else
+        `BranchTaken` is raised and nothing is written (two plans never share a branch, even
+        when both try to create it at the same moment)."""
         problem = branch_name_problem(branch)
         if problem is not None:
             raise WorkspaceError(f"refusing to commit to {branch!r}: {problem}")
@@ -204,7 +223,7 @@ class GitHubWorkspace:
         for path in files:
             check_path(path)
         for _ in range(COMMIT_ATTEMPTS):
-            done = self._try_commit(branch, files, message)
+            done = self._try_commit(branch, files, message, claim)
             if done is not None:
                 self._ref, self._head = branch, done
                 return done
@@ -219,11 +238,15 @@ class GitHubWorkspace:
                 return False
         return True
 
-    def _try_commit(self, branch: str, files: Mapping[str, str], message: str) -> str | None:
+    def _try_commit(self, branch: str, files: Mapping[str, str], message: str, claim: str | None) -> str | None:
         """One attempt; None when the branch moved and the attempt must start over."""
         head = self.branch_head(branch)
         if head is not None and self.unchanged(head, files):
             return head
+        if head is not None and claim is not None and not any(
+            claim in message.splitlines() for message in self.messages_ahead(branch)
+        ):
+            raise BranchTaken(branch)
         base = head if head is not None else self.head()
         listing = self.listing(base)
         entries: list[dict[str, Any]] = []

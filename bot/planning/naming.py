@@ -119,9 +119,20 @@ def next_feature_number(paths: Sequence[str], branches: Sequence[str], *, specs_
         if len(parts) >= 2:  # a file inside a folder, or the folder itself with a trailing slash
             highest = max(highest, _sequential(parts[0]) or 0)
     for branch in branches:
-        name = branch.strip().lstrip("*+ ").removeprefix("refs/heads/").rsplit("/", 1)[-1]
-        highest = max(highest, _sequential(name) or 0)
+        highest = max(highest, branch_number(branch) or 0)
     return f"{highest + 1:03d}"
+
+
+def branch_number(branch: str) -> int | None:
+    """The sequential feature number a branch name carries (its last path segment's `NNN-`)."""
+    return _sequential(branch.strip().lstrip("*+ ").removeprefix("refs/heads/").rsplit("/", 1)[-1])
+
+
+def number_taken(feature: Feature, branches: Sequence[str]) -> bool:
+    """Does another branch than the feature's own carry the feature's sequential number?"""
+    number = _sequential(f"{feature.number}-")
+    return number is not None and any(
+        branch != feature.branch and branch_number(branch) == number for branch in branches)
 
 
 # --- configuration -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pytest
 
 from bot.github.client import Installation
-from bot.github.workspace import GitHubWorkspace, WorkspaceError, git_blob_id
+from bot.github.workspace import BranchTaken, GitHubWorkspace, WorkspaceError, git_blob_id
 from bot.planning.ports import Workspace
 from tests.fakegithub import FakeGitHub
 from tests.fakegithub.fixtures import OWNER
@@ -111,6 +111,30 @@ def test_an_existing_branch_is_fast_forwarded(shop: FakeGitHub, inst: Installati
     files = shop.files(OWNER, REPO, "002-login")
     assert files["specs/002-login/plan.md"] == b"# Plan v2\n" and files["notes.md"] == b"from a person\n"
     assert writes(shop)[-1] == ("PATCH", "/git/refs/heads/002-login")
+
+
+def test_a_claimed_branch_that_holds_someone_elses_commits_is_refused(shop: FakeGitHub, inst: Installation) -> None:
+    person = shop.push(OWNER, REPO, "002-login", {"notes.md": "a person's work\n"}, message="Start login")
+    shop.clear_requests()
+
+    with pytest.raises(BranchTaken) as refused:
+        workspace(inst).commit("002-login", PLAN, "Plan 002-login\n\nRefs #7", claim="Refs #7")
+
+    assert refused.value.branch == "002-login"
+    assert shop.branch(OWNER, REPO, "002-login") == person and shop.writes() == []
+
+
+def test_a_claimed_branch_that_holds_the_plans_own_commit_is_committed_on(shop: FakeGitHub, inst: Installation) -> None:
+    first = workspace(inst).commit("002-login", PLAN, "Plan 002-login\n\nRefs #7", claim="Refs #7")
+    person = shop.push(OWNER, REPO, "002-login", {"notes.md": "review notes\n"}, message="Notes")
+
+    again = workspace(inst).commit("002-login", {"specs/002-login/plan.md": "# Plan v2\n"}, "Re-plan\n\nRefs #7",
+                                   claim="Refs #7")
+
+    assert shop.commit(OWNER, REPO, again).parents == (person,)
+    assert [c.sha for c in shop.history(OWNER, REPO, "002-login")][:3] == [again, person, first]
+    with pytest.raises(BranchTaken):  # "Refs #71" is another issue, not #7
+        workspace(inst).commit("002-login", {"x.md": "x\n"}, "Plan\n\nRefs #71", claim="Refs #71")
 
 
 class PushingWorkspace(GitHubWorkspace):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.fakegithub.fixtures import OWNER, REPO
 from tests.workers.conftest import Bot, payload
 
@@ -192,3 +194,31 @@ def test_plans_started_at_the_same_moment_get_their_own_numbers(bot: Bot) -> Non
     assert branches == ["001-field-service-work-orders", "002-field-service-work-orders"]
     for branch in branches:  # each branch holds one plan's commit, not two
         assert len(bot.fake.history(OWNER, REPO, branch)) == len(bot.fake.history(OWNER, REPO, "main")) + 1
+
+
+@pytest.mark.parametrize("other_title", ["Field service work orders", "Inventory sync"])
+def test_a_plan_whose_number_was_taken_while_it_was_down_is_numbered_again(bot: Bot, other_title: str) -> None:
+    # The first plan numbers its feature 001, then GitHub fails the branch creation on every try:
+    # the job dies and its repository lock is gone. A second plan starts meanwhile and takes 001.
+    first = open_issue(bot)
+    bot.fake.fail(rf"/repos/{OWNER}/{REPO}/git/refs", "POST", status=500, times=bot.rt_retry_attempts)
+    bot.deliver("issues", payload("issues.labeled", issue__number=first))
+    bot.work(failures=1)
+    assert bot.fake.pending_faults() == 0 and [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == []
+    bot.queue.failed_job_registry.remove(bot.queue.failed_job_registry.get_job_ids()[0])
+    second = bot.fake.add_issue(OWNER, REPO, other_title, SPEC, author="maria", labels=["needs-plan"])
+    label(bot, second)
+    taken = [b for b in bot.fake.branches(OWNER, REPO) if b != "main"]
+    assert len(taken) == 1 and taken[0].startswith("001-")
+    head = bot.fake.branch(OWNER, REPO, taken[0])
+
+    label(bot, first)  # the first plan runs again: its number is taken, so it takes the next one
+
+    assert bot.fake.branch(OWNER, REPO, taken[0]) == head  # the second plan's branch is untouched
+    branches = sorted(b for b in bot.fake.branches(OWNER, REPO) if b != "main")
+    assert branches == sorted([taken[0], "002-field-service-work-orders"])
+    own = bot.fake.history(OWNER, REPO, "002-field-service-work-orders")[0]
+    assert own.message.endswith(f"Refs #{first}")
+    assert "specs/002-field-service-work-orders/decisions.md" in bot.fake.files(OWNER, REPO, branches[-1])
+    status = next(c for c in bot.fake.comments(OWNER, REPO, first) if "<!-- planbot:status" in c.body)
+    assert "002-field-service-work-orders" in status.body and "001-" not in status.body
