@@ -2,12 +2,17 @@
 
 The web process names job functions by dotted path (`JOB_FUNCTIONS`), so it never imports worker
 code, and passes the request as plain JSON so that the worker validates it back into a
-`JobRequest`. No RQ `Retry` policy is set: a step that writes to GitHub is not idempotent by
-itself, and the worker decides when and how to try again.
+`JobRequest`.
+
+Every job can run again safely (each step looks for what it would create before creating it), so
+jobs carry an RQ `Retry` (`job_retry`): a job that fails, or whose worker is killed, runs again
+after a growing, jittered delay. The worker stops the retries of a failure no retry can mend
+(see `workers.jobs.reported`).
 """
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,7 +20,7 @@ from pydantic import BaseModel
 from redis import Redis
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.retry import Retry
-from rq import Queue
+from rq import Queue, Retry as JobRetry
 from rq.exceptions import DuplicateJobError
 
 from bot.jobs import JOB_FUNCTIONS, JobKind, JobRequest
@@ -65,8 +70,23 @@ def make_queue(redis: Redis, settings: Settings) -> Queue:
     return Queue(settings.queue_name, connection=redis)
 
 
-def _job_options(request: JobRequest) -> dict[str, object]:
+RETRY_GROWTH = 4  # each retry waits this many times longer than the one before
+RETRY_JITTER = 0.25  # ± this share of each delay, so jobs failed by one burst do not return together
+
+
+def job_retry(settings: Settings, rng: random.Random | None = None) -> JobRetry | None:
+    """The retries a job gets: `job_retries` of them, the first after `job_retry_seconds`."""
+    if settings.job_retries == 0:
+        return None
+    rng = rng or random.Random()
+    delays = [settings.job_retry_seconds * RETRY_GROWTH**n for n in range(settings.job_retries)]
+    return JobRetry(max=settings.job_retries,
+                    interval=[max(1, round(d * rng.uniform(1 - RETRY_JITTER, 1 + RETRY_JITTER))) for d in delays])
+
+
+def _job_options(request: JobRequest, retry: JobRetry | None) -> dict[str, object]:
     return {
+        "retry": retry,
         "job_id": request.job_id,
         "unique": True,
         "job_timeout": JOB_TIMEOUT_SECONDS[request.kind],
@@ -76,11 +96,12 @@ def _job_options(request: JobRequest) -> dict[str, object]:
     }
 
 
-def schedule_job(queue: Queue, request: JobRequest, at: datetime) -> EnqueueResult:
+def schedule_job(queue: Queue, request: JobRequest, at: datetime, *, retry: JobRetry | None = None) -> EnqueueResult:
     """Run the request's job at `at` (a worker started with the scheduler moves it onto the queue);
     a job with the same id, scheduled or queued, is left as it is."""
     try:
-        queue.enqueue_at(at, JOB_FUNCTIONS[request.kind], request.model_dump(mode="json"), **_job_options(request))
+        queue.enqueue_at(at, JOB_FUNCTIONS[request.kind], request.model_dump(mode="json"),
+                         **_job_options(request, retry))
     except DuplicateJobError:
         return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.DUPLICATE)
     return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.ENQUEUED)
@@ -101,14 +122,14 @@ def schedule_sweep(queue: Queue, at: datetime, *, interval_seconds: float) -> En
     return EnqueueResult(job_id=job_id, status=EnqueueStatus.ENQUEUED)
 
 
-def enqueue_job(queue: Queue, request: JobRequest) -> EnqueueResult:
+def enqueue_job(queue: Queue, request: JobRequest, *, retry: JobRetry | None = None) -> EnqueueResult:
     """Enqueue the request's job under its id; a job with that id already there is left as it is.
 
     RQ's `unique=True` checks, saves and pushes in one Lua script, so two deliveries of the same
     event racing each other enqueue one job. Redis errors propagate (the caller answers 503).
     """
     try:
-        queue.enqueue(JOB_FUNCTIONS[request.kind], request.model_dump(mode="json"), **_job_options(request))
+        queue.enqueue(JOB_FUNCTIONS[request.kind], request.model_dump(mode="json"), **_job_options(request, retry))
     except DuplicateJobError:
         return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.DUPLICATE)
     return EnqueueResult(job_id=request.job_id, status=EnqueueStatus.ENQUEUED)

@@ -57,6 +57,12 @@ class Settings(QueueSettings):
     lock_ttl_seconds: float = Field(
         default=60.0, gt=0, validation_alias=AliasChoices("PLANBOT_LOCK_TTL_SECONDS")
     )  # a plan's lock lives this long unless its worker keeps renewing it (a killed worker's expires)
+    job_retries: int = Field(
+        default=3, ge=0, le=10, validation_alias=AliasChoices("PLANBOT_JOB_RETRIES")
+    )  # a job that failed for a passing reason (GitHub 5xx, rate limit, a killed worker) runs again this often
+    job_retry_seconds: float = Field(
+        default=15.0, ge=1.0, validation_alias=AliasChoices("PLANBOT_JOB_RETRY_SECONDS")
+    )  # the first retry's delay; each later one waits four times longer, with jitter
     worker_stale_seconds: int = Field(
         default=120, ge=20, validation_alias=AliasChoices("PLANBOT_WORKER_STALE_SECONDS")
     )  # /readyz fails when no worker of the queue has sent a heartbeat for this long

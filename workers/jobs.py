@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from githubkit.exception import GitHubException, RequestFailed
+from githubkit.exception import GitHubException, RateLimitExceeded, RequestFailed
 from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
+from rq import get_current_job
 
 from bot.github.comments import Marker, find_own_comments
 from bot.github.issues import get_issue
+from bot.github.retry import is_transient
 from bot.jobs import IssueRef, JobKind, JobRequest
 from bot.logs import bind
 from bot.plan_state import PlanPhase
@@ -94,7 +96,8 @@ def diagnosis(exc: BaseException) -> str:
     """One line that says what went wrong, without secrets or tracebacks."""
     if isinstance(exc, RequestFailed):
         status = exc.response.status_code
-        kind = "GitHub is failing" if status >= 500 else "GitHub refused a request"
+        kind = ("GitHub's rate limit held planbot back" if isinstance(exc, RateLimitExceeded)
+                else "GitHub is failing" if status >= 500 else "GitHub refused a request")
         return f"{kind} (HTTP {status} on {exc.response.raw_request.method} {exc.response.raw_request.url.path})."
     if isinstance(exc, GitHubException):
         return f"GitHub could not be reached ({type(exc).__name__})."
@@ -105,14 +108,31 @@ def diagnosis(exc: BaseException) -> str:
     return f"An unexpected error stopped the job ({type(exc).__name__}); the operator's logs have the details."
 
 
+def passing(exc: BaseException) -> bool:
+    """A failure a later run may well not meet: GitHub failing or timing out, a rate limit,
+    another job holding the plan (or a `WorkspaceError` caused by one of these)."""
+    return any(
+        cause is not None and (is_transient(cause) or isinstance(cause, (RateLimitExceeded, PlanBusyError)))
+        for cause in (exc, exc.__cause__)
+    )
+
+
 @contextmanager
 def reported(rt: Runtime, request: JobRequest) -> Iterator[None]:
-    """Run a job; when it fails after its retries, say so once on the issue (the status comment
-    shows the failed step) and let RQ keep the job as failed, to be requeued. A later job that
-    succeeds clears the failure."""
+    """Run a job. A passing failure with retries left is left to RQ, which runs the job again
+    later (see `bot.queue.job_retry`). Otherwise the job fails for good: the issue says so once
+    (the status comment shows the failed step) and RQ keeps the job as failed, to be requeued.
+    A later job that succeeds clears the failure."""
     try:
         yield
     except Exception as exc:
+        job = get_current_job()
+        if job is not None and job.retries_left:
+            if passing(exc):
+                log.warning("%s failed (%s); it runs again later, %d tries left", request.kind.value,
+                            diagnosis(exc), job.retries_left)
+                raise
+            job.retries_left = 0  # no later run mends this: fail now and say so
         log.exception("%s failed", request.kind.value)
         _report_failure(rt, request, exc)
         raise

@@ -24,7 +24,7 @@ from bot.planning.decisions import DecisionStatus, TechnicalDecision
 from bot.planning.engine import PlanRequest, Prepared
 from bot.planning.ports import Analyst
 from bot.planning.render import render_template
-from bot.queue import make_queue, schedule_job
+from bot.queue import job_retry, make_queue, schedule_job
 from bot.voting import OBJECT, OPTION_REACTIONS, SUPPORT, seeded_reactions
 from workers.runtime import Runtime
 
@@ -157,7 +157,7 @@ class PlanJob:
         key = "".join(ch if ch.isalnum() else "_" for ch in self.issue.plan_key)
         request = JobRequest(kind=JobKind.TALLY, issue=self.issue, delivery_id=f"scheduled-{key}-{slot}",
                              sender=self.request.sender)
-        schedule_job(make_queue(self.rt.redis, self.rt.settings), request, at)
+        schedule_job(make_queue(self.rt.redis, self.rt.settings), request, at, retry=job_retry(self.rt.settings))
 
     # -- the analysis --------------------------------------------------------------------------
 

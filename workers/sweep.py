@@ -24,7 +24,7 @@ from bot.events import router
 from bot.jobs import IssueRef, JobKind, JobRequest
 from bot.metrics import SharedMetrics
 from bot.plan_state import PlanPhase, PlanState
-from bot.queue import enqueue_job, make_queue, schedule_sweep
+from bot.queue import enqueue_job, job_retry, make_queue, schedule_sweep
 from workers.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ class Sweep:
             slot = int(self.now.timestamp()) // int(self.rt.settings.sweep_interval_seconds)
             key = "".join(ch if ch.isalnum() else "_" for ch in issue.plan_key)
             request = JobRequest(kind=kind, issue=issue, delivery_id=f"sweep-{key}-{slot}", sender="planbot-sweep")
-            enqueue_job(self.queue, request)
+            enqueue_job(self.queue, request, retry=job_retry(self.rt.settings))
             self.report.plans_resumed += 1
 
     def job_for(self, state: PlanState | None) -> JobKind | None:

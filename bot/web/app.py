@@ -11,7 +11,7 @@ from redis import Redis
 from bot import __version__
 from bot.events import router as event_router
 from bot.metrics import WebMetrics, build_registry
-from bot.queue import connect_redis, make_queue
+from bot.queue import connect_redis, job_retry, make_queue
 from bot.settings import Settings
 from bot.web import health, metrics, webhooks
 from bot.web.deliveries import DeliveryLedger
@@ -30,7 +30,8 @@ def create_app(settings: Settings, redis: Redis | None = None) -> FastAPI:
     app = FastAPI(
         title="planbot", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
     )
-    ledger = DeliveryLedger(client, make_queue(client, settings), settings.delivery_ttl_seconds)
+    ledger = DeliveryLedger(client, make_queue(client, settings), settings.delivery_ttl_seconds,
+                            retry=lambda: job_retry(settings))
     web_metrics = WebMetrics()
     app.state.redis = client
     app.state.settings = settings

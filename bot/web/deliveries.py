@@ -8,11 +8,11 @@ still answers "duplicate" after the job itself has finished and expired.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
 
 from bot.jobs import JobRequest
 from bot.queue import EnqueueResult, EnqueueStatus, enqueue_job
@@ -26,10 +26,12 @@ class Submission(BaseModel):
 
 
 class DeliveryLedger:
-    def __init__(self, redis: Redis, queue: Queue, ttl_seconds: int) -> None:
+    def __init__(self, redis: Redis, queue: Queue, ttl_seconds: int,
+                 retry: Callable[[], Retry | None] = lambda: None) -> None:
         self.redis = redis
         self.queue = queue
         self.ttl_seconds = ttl_seconds
+        self.retry = retry  # each job's retries (RQ `Retry`), drawn afresh for every job
 
     @staticmethod
     def seen_key(delivery_id: str) -> str:
@@ -42,7 +44,7 @@ class DeliveryLedger:
         """Enqueue the delivery's jobs unless it was seen; Redis errors propagate."""
         if self.is_seen(delivery_id):
             return Submission(duplicate=True, jobs=[])
-        results = [enqueue_job(self.queue, request) for request in requests]
+        results = [enqueue_job(self.queue, request, retry=self.retry()) for request in requests]
         job_ids = ",".join(result.job_id for result in results)
         self.redis.set(self.seen_key(delivery_id), job_ids, nx=True, ex=self.ttl_seconds)
         duplicate = all(result.status is EnqueueStatus.DUPLICATE for result in results)

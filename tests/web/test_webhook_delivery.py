@@ -44,7 +44,8 @@ def test_trigger_label_enqueues_one_start_plan_job(post_webhook: Post, queue: Qu
     assert job.id == request.job_id
     assert job.func_name == JOB_FUNCTIONS[JobKind.START_PLAN]
     assert job.timeout == JOB_TIMEOUT_SECONDS[JobKind.START_PLAN]
-    assert job.retries_left is None  # the worker decides about retries, not RQ
+    assert job.retries_left == 3  # a job failed by a passing cause, or a killed worker, runs again later
+    assert job.retry_intervals is not None and job.retry_intervals[0] < job.retry_intervals[1] < job.retry_intervals[2]
 
 
 def test_redelivery_is_enqueued_once(post_webhook: Post, queue: Queue) -> None:

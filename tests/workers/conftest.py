@@ -7,6 +7,7 @@ import copy
 import json
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,8 @@ class Bot:
             "PLANBOT_WRITE_INTERVAL_SECONDS": "0",
             "PLANBOT_QUEUE": s.queue_name,
             "PLANBOT_LOCK_TTL_SECONDS": str(s.lock_ttl_seconds),
+            "PLANBOT_JOB_RETRIES": str(s.job_retries),
+            "PLANBOT_JOB_RETRY_SECONDS": str(s.job_retry_seconds),
         }
 
     def work(self, *, failures: int = 0) -> None:
@@ -102,23 +105,34 @@ class Bot:
         assert failed.count == failures, [self.queue.fetch_job(i).exc_info for i in failed.get_job_ids()]
 
 
-@pytest.fixture
-def bot(fake_github: FakeGitHub, app_key: AppKey, redis_url: str) -> Iterator[Bot]:
-    settings = Settings(  # type: ignore[call-arg]
-        APP_ID=APP_ID,
-        PRIVATE_KEY=app_key.private_pem,
-        WEBHOOK_SECRET=SECRET,
-        REDIS_URL=redis_url,
-        GITHUB_API_URL=fake_github.url,
-        PLANBOT_WRITE_INTERVAL_SECONDS=0.0,
-        PLANBOT_QUEUE="planbot-test",
-        PLANBOT_LOCK_TTL_SECONDS=2.0,
-    )
+@contextmanager
+def running_bot(fake_github: FakeGitHub, app_key: AppKey, redis_url: str, **overrides: Any) -> Iterator[Bot]:
+    """A `Bot` whose settings are the tests' defaults with `overrides` (settings by their variable names)."""
+    settings = Settings(**{  # type: ignore[arg-type]
+        "APP_ID": APP_ID,
+        "PRIVATE_KEY": app_key.private_pem,
+        "WEBHOOK_SECRET": SECRET,
+        "REDIS_URL": redis_url,
+        "GITHUB_API_URL": fake_github.url,
+        "PLANBOT_WRITE_INTERVAL_SECONDS": 0.0,
+        "PLANBOT_QUEUE": "planbot-test",
+        "PLANBOT_LOCK_TTL_SECONDS": 2.0,
+        "PLANBOT_JOB_RETRIES": 0,  # a failed job fails at once; tests/workers/test_job_retries.py covers retries
+        **overrides,
+    })
     connection = redis.Redis.from_url(redis_url)
     rt = Runtime(settings=settings, redis=connection, app=GitHubApp(settings, connection, retry=FAST_RETRY),
                  states=StateStore(connection))
     runtime_module.install(rt)
-    with TestClient(create_app(settings, connection)) as client:
-        yield Bot(settings, client, Queue(settings.queue_name, connection=connection), connection, fake_github)
-    runtime_module.install(None)
-    connection.close()
+    try:
+        with TestClient(create_app(settings, connection)) as client:
+            yield Bot(settings, client, Queue(settings.queue_name, connection=connection), connection, fake_github)
+    finally:
+        runtime_module.install(None)
+        connection.close()
+
+
+@pytest.fixture
+def bot(fake_github: FakeGitHub, app_key: AppKey, redis_url: str) -> Iterator[Bot]:
+    with running_bot(fake_github, app_key, redis_url) as running:
+        yield running
