@@ -111,6 +111,7 @@ def environment(fake: FakeGitHub, private_pem: str, redis_url: str) -> dict[str,
         "PLANBOT_TALLY_INTERVAL_SECONDS": "5",
         "PLANBOT_SWEEP_INTERVAL_SECONDS": "30",
         "PLANBOT_WORKER_STALE_SECONDS": "20",
+        "PLANBOT_JOB_RETRY_SECONDS": "2",  # 2 s, 8 s, 32 s: a failed job is back within the run
     }
 
 
@@ -241,7 +242,7 @@ class Sweeper:
 
         names = ("APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET", "REDIS_URL", "GITHUB_API_URL", "PLANBOT_QUEUE",
                  "PLANBOT_WRITE_INTERVAL_SECONDS", "PLANBOT_LOCK_TTL_SECONDS", "PLANBOT_TALLY_INTERVAL_SECONDS",
-                 "PLANBOT_SWEEP_INTERVAL_SECONDS", "PLANBOT_WORKER_STALE_SECONDS")
+                 "PLANBOT_SWEEP_INTERVAL_SECONDS", "PLANBOT_WORKER_STALE_SECONDS", "PLANBOT_JOB_RETRY_SECONDS")
         settings = Settings(**{name: self.settings_env[name] for name in names})  # type: ignore[arg-type]
         connection = Client.from_url(settings.redis_url)
         rt = Runtime(settings=settings, redis=connection, app=GitHubApp(settings, connection),
