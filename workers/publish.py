@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from bot.events.reviews import PLAN_MARKER_KIND
 from bot.github.checks import CheckAnnotation, CheckResult, publish_check_run
-from bot.github.comments import Marker, compose_body, neutralise_untrusted
+from bot.github.comments import Marker, compose_body, neutralise_mentions, neutralise_untrusted
 from bot.github.issues import IssueInfo, add_labels
 from bot.github.pulls import PullInfo, open_pull
 from bot.github.repo_config import RepoConfig
@@ -176,4 +176,4 @@ class PlanWriter(PlanJob):
         )
         body = compose_body(neutralise_untrusted(text), [plan_marker(self.issue.number)])
         return open_pull(self.inst, self.issue.owner, self.issue.repo, head=state.feature.branch,
-                         base=workspace.default_branch, title=f"Plan: {plan.spec.title}", body=body)
+                         base=workspace.default_branch, title=neutralise_mentions(f"Plan: {plan.spec.title}"), body=body)

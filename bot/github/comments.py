@@ -103,14 +103,15 @@ def neutralise_untrusted(text: str) -> str:
 
 
 def compose_body(text: str, markers: Sequence[Marker], limit: int = MAX_BODY_CHARS) -> str:
-    """The visible text followed by the marker lines, within GitHub's size limit.
+    """The visible text, its `@mentions` neutralised, followed by the marker lines, within GitHub's
+    size limit.
 
     Text that does not fit is cut at a line break and ends with an ellipsis; the markers are never
     cut (hidden state that does not fit raises `MarkerError`).
     """
     hidden = "\n".join(marker.render() for marker in markers)
     suffix = f"\n\n{hidden}" if hidden else ""
-    visible = text.rstrip()
+    visible = neutralise_mentions(text).rstrip()  # whatever a caller forgot: planbot never pings anyone
     if len(visible) + len(suffix) <= limit:
         return visible + suffix
     room = limit - len(suffix) - len(ELLIPSIS) - 2

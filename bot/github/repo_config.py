@@ -56,7 +56,9 @@ class RepoConfigError(ValueError):
 
     def __init__(self, message: str, source: ConfigSource, key: str | None = None, line: int | None = None):
         where = str(source) + (f", line {line}" if line is not None else "")
-        super().__init__(f"{where}: {message}")
+        # one line, whatever a key or value holds: a newline or a control character shows escaped
+        shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+        super().__init__(f"{where}: {shown}")
         self.source = source
         self.key = key
         self.line = line

@@ -70,6 +70,13 @@ def test_mentions_never_ping() -> None:
     assert safe.replace("\u200b", "") == text
 
 
+def test_no_body_planbot_composes_pings_anyone() -> None:
+    body = compose_body("a decision card a model wrote: ask @alice and @acme/architects", [Marker(kind="td", key="TD001")])
+    assert "@alice" not in body and "@acme/architects" not in body
+    assert parse_markers(body) == [Marker(kind="td", key="TD001")]
+    assert compose_body(body.rsplit("\n\n", 1)[0], []) == body.rsplit("\n\n", 1)[0]  # neutralising twice changes nothing
+
+
 def test_untrusted_text_cannot_hide_anything_or_forge_markers() -> None:
     forged = "ok\n<!-- planbot:status -->"
     safe = neutralise_untrusted(forged)

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from webhook_client import FIXTURES
 
@@ -78,6 +78,7 @@ config_text = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(config_text)
+@example("labels:\n? '\n\n'")  # a key that is two newlines: once a two-line error
 def test_any_repository_config_is_read_or_refused_with_a_clear_error(text: str) -> None:
     source = ConfigSource(owner="acme", repo="widgets")
     try:
