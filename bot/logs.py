@@ -45,6 +45,7 @@ _BARE_TOKENS = re.compile(
     r"""(?x)
     \b(?:gh[pousr]_[A-Za-z0-9]{16,}|github_pat_[A-Za-z0-9_]{16,}|v1\.[0-9a-f]{40})\b  # GitHub tokens
     | \beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}  # JWTs (the app's own)
+    | \bsk-[A-Za-z0-9_-]{16,}  # model provider keys (OpenAI, Anthropic, OpenRouter: sk-…, sk-ant-…, sk-proj-…)
     | (?i:\b(?:bearer|token)\s+)[A-Za-z0-9._~+/=-]{16,}
     """
 )

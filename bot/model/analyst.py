@@ -23,6 +23,7 @@ from pydantic_ai.models import Model
 from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.providers.openai import OpenAIProvider
 
+from bot.logs import Redactor
 from bot.model.prose import AnalysisProse, ArtifactOverview, DecisionProse, ResearchNote
 from bot.model.settings import ModelSettings
 from bot.planning import artifacts
@@ -136,9 +137,11 @@ def note_problems(note: ResearchNote, td: TechnicalDecision) -> list[str]:
     return [f"the notes must be about {td.id}, not {note.id}"] if note.id != td.id else []
 
 
-def reason_of(exc: BaseException) -> str:
+def reason_of(exc: BaseException, redactor: Redactor | None = None) -> str:
+    """One line saying why a request failed, with anything shaped like a credential hidden (it
+    goes into research.md and the status comment)."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text[:200]
+    return (redactor or Redactor()).redact(text)[:200]
 
 
 class ModelAnalyst:
@@ -151,6 +154,7 @@ class ModelAnalyst:
         self.settings = settings
         self.model = build_model(settings)
         self.name = settings.model or ""
+        self.redactor = Redactor([settings.api_key.get_secret_value()] if settings.api_key else [])
 
     def refine(self, context: PlanningContext, analysis: Analysis) -> Analysis:
         if not analysis.decisions:
@@ -197,8 +201,8 @@ class ModelAnalyst:
         overviews = answers[1 + len(decisions):]
         update: dict[str, Any] = {"usage": usage}
         if isinstance(cards_answer, Exception):
-            log.warning("the model could not write the decision cards: %s", reason_of(cards_answer))
-            limitations.append(f"The model {self.name} could not write the decision cards ({reason_of(cards_answer)}); "
+            log.warning("the model could not write the decision cards: %s", reason_of(cards_answer, self.redactor))
+            limitations.append(f"The model {self.name} could not write the decision cards ({reason_of(cards_answer, self.redactor)}); "
                                "the offline analysis stands in their place.")
         else:
             cards = {card.id: card for card in cards_answer.output.decisions}
@@ -211,7 +215,7 @@ class ModelAnalyst:
         if failed:
             first = next(n for n in notes if isinstance(n, Exception))
             limitations.append(f"The model {self.name} could not write the research notes on {', '.join(failed)} "
-                               f"({reason_of(first)}).")
+                               f"({reason_of(first, self.redactor)}).")
         if research:
             update["research"] = research
             update.setdefault("written_by", self.name)
@@ -224,7 +228,7 @@ class ModelAnalyst:
         if missed:
             first = next(o for o in overviews if isinstance(o, Exception))
             limitations.append(f"The model {self.name} could not write the overview of {', '.join(missed)} "
-                               f"({reason_of(first)}).")
+                               f"({reason_of(first, self.redactor)}).")
         update["limitations"] = limitations
         return analysis.model_copy(update=update)
 

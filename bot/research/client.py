@@ -40,6 +40,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CONNECTION_CLOSED, CallToolResult, Implementation, PaginatedRequestParams, Tool
 
 from bot import __version__
+from bot.logs import Redactor
 from bot.research import capabilities
 from bot.research.capabilities import Capability
 from bot.research.config import McpServerConfig, Role
@@ -56,6 +57,8 @@ from bot.research.models import (
 from bot.research.results import one_line, parse_library_id, parse_sources, result_text
 
 log = logging.getLogger(__name__)
+
+CREDENTIAL_NAME = re.compile(r"key|token|secret|passw|auth|credential|cookie", re.IGNORECASE)
 
 CLIENT_INFO = Implementation(name="planbot", version=__version__)
 MAX_RESULTS = 5  # search results asked of a search tool that takes a count
@@ -296,6 +299,10 @@ class ResearchTools:
     def __init__(self, servers: Sequence[McpServerConfig], *, private: bool) -> None:
         self.private = private
         self._connections = [_Connection(server) for server in servers]
+        # a tool's error may echo the credentials it was configured with: hide them in the limitations
+        self._redactor = Redactor([value for server in servers
+                                   for name, value in (*server.headers.items(), *server.env.items())
+                                   if CREDENTIAL_NAME.search(name)])
         self._limitations: list[Limitation] = []
 
     @property
@@ -315,7 +322,7 @@ class ResearchTools:
         await asyncio.gather(*(connection.close() for connection in self._connections), return_exceptions=True)
 
     def _limit(self, server: str, what: str, reason: str) -> None:
-        limitation = Limitation(server=server, what=what, reason=reason)
+        limitation = Limitation(server=server, what=what, reason=self._redactor.redact(reason))
         if limitation not in self._limitations:
             self._limitations.append(limitation)
             log.info("research limitation: %s", limitation)

@@ -176,3 +176,13 @@ def test_an_unreachable_server_leaves_the_offline_analysis() -> None:
 def test_a_model_without_a_provider_is_refused_in_one_line() -> None:
     with pytest.raises(ModelAnalystError, match="names no provider"):
         build_model(ModelSettings(PLANBOT_MODEL="gpt-4.1"))
+
+
+def test_a_failure_reason_never_carries_the_model_key() -> None:
+    from bot.logs import Redactor
+    from bot.model.analyst import reason_of
+
+    echoed = RuntimeError("status_code: 401, Incorrect API key provided: my-proxy-key-1234\nmore detail")
+    assert reason_of(echoed, Redactor(["my-proxy-key-1234"])) == "status_code: 401, Incorrect API key provided: [redacted]"
+    shaped = RuntimeError("invalid x-api-key sk-ant-api03-abcdefghijklmnopqrstuv")
+    assert "sk-ant" not in reason_of(shaped)  # shaped like a provider key, registered or not

@@ -115,6 +115,22 @@ def test_a_server_that_cannot_start_is_a_limitation_not_an_error() -> None:
     assert by_server["thinking"].reason == "no server with the thinking role is configured"
 
 
+def test_a_server_that_echoes_its_key_does_not_put_it_in_a_limitation() -> None:
+    leaky = McpServerConfig(
+        name="leaky",
+        role="search",
+        command=[sys.executable, "-c",
+                 "import os, sys; print('bad key ' + os.environ['SEARCH_KEY'], file=sys.stderr); sys.exit(3)"],
+        env={"SEARCH_KEY": "tvly-9f8e7d6c5b4a"},
+        timeout_seconds=5,
+    )
+
+    _, tools = with_tools([leaky], lambda tools: tools.search("fastapi"))
+
+    [limitation] = [lim for lim in tools.limitations if lim.server == "leaky"]
+    assert "bad key [redacted]" in limitation.reason and "tvly-9f8e7d6c5b4a" not in limitation.reason
+
+
 def test_a_failing_tool_is_recorded_and_the_next_server_of_the_role_answers() -> None:
     servers = [stdio_server("broken", "search", RESEARCH_SERVER_FAIL="search"), stdio_server("spare", "search")]
     sources, tools = with_tools(servers, lambda tools: tools.search("fastapi"))
