@@ -300,14 +300,19 @@ def examine(fake: FakeGitHub, issues: list[int]) -> Outcome:
         extra = {"pull request": len(pulls_of[number]), "feature branch": len(branches_of[number]),
                  **commits_of[number]}
         markers: Counter[str] = Counter()
+        reactions: Counter[str] = Counter(f"reaction {content} by {user} on the issue"
+                                          for user, content in fake.issue_reactions(OWNER, REPO, number))
         for comment in fake.comments(OWNER, REPO, number):
             for marker in parse_markers(comment.body):
-                if marker.kind == "status" or marker.kind == "td":
+                if marker.kind != "state":  # the hidden state rides in the status comment
                     markers[f"{marker.kind} comment {marker.key or ''}".rstrip()] += 1
+            reactions.update(f"reaction {content} by {user} on comment {comment.id}"
+                             for user, content in fake.comment_reactions(OWNER, REPO, comment.id))
         extra.update(markers)
+        extra.update(reactions)
         for what, count in extra.items():
             if count > 1:
-                kind = what.split(" TD")[0]
+                kind = "reaction" if what.startswith("reaction") else what.split(" TD")[0]
                 duplicates[kind] += count - 1
                 details.append(f"issue #{number}: {count} × {what}")
     shared: dict[str, list[int]] = {}
