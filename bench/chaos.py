@@ -23,7 +23,6 @@ import logging
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -59,7 +58,8 @@ from tests.fakegithub.fixtures import (
     REPO,
     make_app_key,
 )
-from tests.listening import LocalServer, free_port, wait_until_listening
+from tests.conftest import RedisServer
+from tests.listening import free_port, wait_until_listening
 
 SECRET = "a webhook secret for the chaos run"
 QUEUE = "planbot-chaos"
@@ -78,21 +78,6 @@ log = logging.getLogger("chaos")
 
 
 # -- the processes -------------------------------------------------------------------------------
-
-
-class Redis(LocalServer):
-    """A redis-server without persistence on a fixed port, so a replacement takes the old one's place."""
-
-    def __init__(self, port: int, directory: Path) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise SystemExit("redis-server is not installed")
-        super().__init__([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                          "--dir", str(directory)], port, seconds=10, what="redis-server")
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
 
 
 def environment(fake: FakeGitHub, private_pem: str, redis_url: str) -> dict[str, str]:
@@ -361,7 +346,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"work folder {folder}")
     with FakeGitHub(app_id=APP_ID, app_public_key_pem=key.public_pem, app_slug=APP_SLUG,
                     webhook_secret=SECRET) as fake:
-        redis = Redis(free_port(), folder)
+        redis = RedisServer(folder)
         env = environment(fake, key.private_pem, redis.url)
         serve, url = start_serve(env, folder)
         workers = Workers(env, folder)
@@ -389,7 +374,7 @@ def run(args: argparse.Namespace) -> int:
                     faults.log.append(f"{now:6.1f} s  SIGKILL worker {pid}")
                 if faults.redis_restart is not None and faults.redis_restart <= now:
                     redis.stop()
-                    redis = Redis(redis.port, folder)
+                    redis = RedisServer(folder, port=redis.port)
                     faults.redis_restart = None  # type: ignore[assignment]
                     faults.last_at = time.monotonic()
                     faults.log.append(f"{now:6.1f} s  redis-server restarted, its data lost")

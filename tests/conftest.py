@@ -12,13 +12,14 @@ from tests.listening import LocalServer, free_port
 
 
 class RedisServer(LocalServer):
-    """A redis-server process on a free port, with no persistence, for one test session."""
+    """A redis-server process with no persistence, on a free port or on `port` (where a restarted
+    server takes the place of one that was stopped, its data lost)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, port: int | None = None) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RuntimeError("redis-server is not installed (.ci/run installs it with apt-get)")
-        port = free_port()
+        port = port or free_port()
         super().__init__([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                           "--dir", str(directory)], port, seconds=10, what="redis-server")
 
