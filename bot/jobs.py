@@ -49,6 +49,8 @@ class JobRequest(BaseModel):
     pull_number: int | None = None  # for pull request events: the plan pull request
     review_id: int | None = None  # for a review requesting changes
     merged: bool | None = None  # for FINISH: whether the pull request was merged
+    label: str | None = None  # for a label added or removed: its name (the job checks it is the repository's trigger)
+    edited: bool = False  # START_PLAN from an edited issue: only an issue waiting for detail is planned again
 
     @property
     def job_id(self) -> str:

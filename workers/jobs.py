@@ -172,6 +172,9 @@ def start_plan(payload: dict[str, Any]) -> str:
     with _logged(request):
         with reported(rt, request), plan_lock(rt, request.issue):
             state = StartPlan(rt, request).run()
+        if state is None:
+            log.info("start_plan: the event is not one that asks this repository for a plan")
+            return "ignored"
         log.info("start_plan finished in phase %s", state.phase.value)
         return state.phase.value
 

@@ -14,9 +14,11 @@ from redis.exceptions import LockError
 from redis.lock import Lock
 
 from bot.github.comments import Marker, neutralise_untrusted
+from bot.events.models import same_label
 from bot.github.issues import IssueInfo, add_labels, get_issue, react_to_issue
 from bot.github.repo_config import RepoConfig, RepoConfigError, load_repo_config
 from bot.github.workspace import BranchTaken, GitHubWorkspace, WorkspaceError
+from bot.jobs import JobRequest
 from bot.plan_state import PlanPhase, PlanState
 from bot.planning import engine
 from bot.planning.engine import PlanRequest, Prepared
@@ -37,13 +39,37 @@ REPOSITORY_LOCK_SECONDS = 120  # numbering a feature and creating its branch tak
 RENUMBER_ATTEMPTS = 5  # other plans taking the number this often in a row is not a race any more
 
 
+def asks_for_plan(request: JobRequest, info: IssueInfo, trigger: str, needs_detail: str) -> bool:
+    """Whether the event behind `request` asks for a plan, given the repository's labels: a label
+    added must be its trigger; an edit counts only on an issue carrying both the trigger and the
+    needs-detail label. Jobs not caused by an issue event (the sweep, `/plan restart`) always do."""
+    if request.label is not None:
+        return same_label(request.label, trigger)
+    if request.edited:
+        return any(same_label(name, trigger) for name in info.labels) and \
+            any(same_label(name, needs_detail) for name in info.labels)
+    return True
+
+
 class StartPlan(PlanJob):
     # -- the job -------------------------------------------------------------------------------
 
-    def run(self) -> PlanState:
+    def run(self) -> PlanState | None:
+        """The plan carried as far as it goes now; None when the event that asked is not planbot's
+        (a label other than the repository's trigger, an edit of an issue not waiting for detail)."""
+        info = get_issue(self.inst, self.issue)
+        config_error: RepoConfigError | None = None
+        try:
+            config: RepoConfig | None = load_repo_config(self.inst, self.issue.owner, self.issue.repo).config
+        except RepoConfigError as exc:
+            if not asks_for_plan(self.request, info, self.rt.settings.trigger_label, self.rt.settings.needs_detail_label):
+                return None  # an unusable config, and nothing says this event was meant for planbot
+            config, config_error = None, exc
+        else:
+            if not asks_for_plan(self.request, info, config.labels.trigger, config.labels.needs_detail):
+                return None
         react_to_issue(self.inst, self.issue, ACKNOWLEDGE.content)
         state = self.resume()
-        info = get_issue(self.inst, self.issue)
         if state.phase in (PlanPhase.GENERATION, PlanPhase.REVIEW, PlanPhase.DONE, PlanPhase.REJECTED):
             self.rt.states.save(state)  # rebuilt from the status comment after a Redis loss: keep it
             return state  # past voting: a redelivery or a second label changes nothing
@@ -55,10 +81,9 @@ class StartPlan(PlanJob):
             state.phase, state.failure = PlanPhase.INTAKE, None
             self.save(state, info, [], "Reading the issue.")
 
-        try:
-            config = load_repo_config(self.inst, self.issue.owner, self.issue.repo).config
-        except RepoConfigError as exc:
-            problem = neutralise_untrusted(str(exc))
+        if config is None:
+            assert config_error is not None
+            problem = neutralise_untrusted(str(config_error))
             self.upsert(CONFIG_ERROR, render_template("comments/config-error.md.j2", path=CONFIG_PATH, problem=problem))
             state.phase, state.failure = PlanPhase.FAILED, f"`{CONFIG_PATH}` is invalid: {problem}"
             self.save(state, info, [], "Fix the configuration, then comment `/plan restart`.")

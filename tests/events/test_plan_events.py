@@ -15,51 +15,44 @@ def _jobs(name: str, data: dict | None = None, **settings: object) -> list[JobRe
     return router.dispatch(event, parsed(event, data or payload_dict(name)), "0f1e2d3c", make_settings(**settings))
 
 
-def test_trigger_label_starts_a_plan() -> None:
+def test_a_label_added_asks_the_worker_with_its_name() -> None:
     [job] = _jobs("issues.labeled")
-    assert job == JobRequest(kind=JobKind.START_PLAN, issue=ISSUE, delivery_id="0f1e2d3c", sender="Codertocat")
+    assert job == JobRequest(kind=JobKind.START_PLAN, issue=ISSUE, delivery_id="0f1e2d3c", sender="Codertocat",
+                             label="needs-plan")
     assert job.job_id == "start_plan-0f1e2d3c"
 
 
-def test_trigger_label_matches_regardless_of_case() -> None:
-    data = payload_dict("issues.labeled")
-    data["label"]["name"] = "Needs-Plan"
-    assert [job.kind for job in _jobs("issues.labeled", data)] == [JobKind.START_PLAN]
-
-
-def test_other_labels_start_nothing() -> None:
-    data = payload_dict("issues.labeled")
-    data["label"]["name"] = "bug"
-    assert _jobs("issues.labeled", data) == []
-
-
-def test_configured_trigger_label_is_used() -> None:
-    assert _jobs("issues.labeled", PLANBOT_TRIGGER_LABEL="plan-me") == []
+def test_any_label_goes_to_the_worker_which_knows_the_repositorys_trigger() -> None:
+    # `.github/planbot.yml` may name another trigger label: only the job, which reads it, can tell
     data = payload_dict("issues.labeled")
     data["label"]["name"] = "plan-me"
-    assert [job.kind for job in _jobs("issues.labeled", data, PLANBOT_TRIGGER_LABEL="plan-me")] == [JobKind.START_PLAN]
+    [job] = _jobs("issues.labeled", data)
+    assert (job.kind, job.label) == (JobKind.START_PLAN, "plan-me")
 
 
-def test_removing_the_trigger_label_cancels() -> None:
+def test_a_label_removed_asks_the_worker_to_cancel_with_its_name() -> None:
     [job] = _jobs("issues.unlabeled")
-    assert (job.kind, job.issue) == (JobKind.CANCEL_PLAN, ISSUE)
-
-
-def test_removing_another_label_cancels_nothing() -> None:
-    data = payload_dict("issues.unlabeled")
-    data["label"]["name"] = "bug"
-    assert _jobs("issues.unlabeled", data) == []
+    assert (job.kind, job.issue, job.label) == (JobKind.CANCEL_PLAN, ISSUE, "needs-plan")
 
 
 def test_closing_a_labelled_issue_cancels() -> None:
     [job] = _jobs("issues.closed")
-    assert (job.kind, job.issue, job.sender) == (JobKind.CANCEL_PLAN, ISSUE, "Codertocat")
+    assert (job.kind, job.issue, job.sender, job.label) == (JobKind.CANCEL_PLAN, ISSUE, "Codertocat", None)
 
 
-def test_closing_an_issue_without_the_label_cancels_nothing() -> None:
+def test_closing_an_issue_without_labels_cancels_nothing() -> None:
     data = payload_dict("issues.closed")
-    data["issue"]["labels"] = [label for label in data["issue"]["labels"] if label["name"] != "needs-plan"]
+    data["issue"]["labels"] = []
     assert _jobs("issues.closed", data) == []
+
+
+def test_editing_an_issue_with_two_labels_asks_the_worker_whether_it_waits_for_detail() -> None:
+    data = payload_dict("issues.labeled")
+    data["action"] = "edited"
+    [job] = _jobs("issues.edited", data)
+    assert (job.kind, job.edited, job.label) == (JobKind.START_PLAN, True, None)
+    data["issue"]["labels"] = data["issue"]["labels"][:1]
+    assert _jobs("issues.edited", data) == []  # one label cannot be both the trigger and needs-detail
 
 
 def test_planbot_removing_its_own_label_is_ignored() -> None:

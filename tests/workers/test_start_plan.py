@@ -139,6 +139,7 @@ def test_editing_a_too_thin_issue_resumes_the_plan(bot: Bot) -> None:
                                   issue__body=SPEC))
     bot.work()
     assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
+    assert bot.fake.history(OWNER, REPO, "001-field-service-work-orders")[0].message.endswith(f"Refs #{number}")
 
 
 def test_a_job_that_dies_half_way_is_finished_by_the_next_run(bot: Bot) -> None:
@@ -222,3 +223,67 @@ def test_a_plan_whose_number_was_taken_while_it_was_down_is_numbered_again(bot: 
     assert "specs/002-field-service-work-orders/decisions.md" in bot.fake.files(OWNER, REPO, branches[-1])
     status = next(c for c in bot.fake.comments(OWNER, REPO, first) if "<!-- planbot:status" in c.body)
     assert "002-field-service-work-orders" in status.body and "001-" not in status.body
+
+
+def own_config(bot: Bot, text: str) -> None:
+    bot.fake.push(OWNER, REPO, "main", {".github/planbot.yml": text}, message="planbot settings")
+
+
+def label_named(bot: Bot, number: int, name: str, action: str = "labeled") -> None:
+    bot.deliver("issues", payload("issues.labeled", action=action, issue__number=number, label__name=name))
+    bot.work()
+
+
+def test_a_repository_with_its_own_trigger_label_is_planned_by_that_label_only(bot: Bot) -> None:
+    number = open_issue(bot)
+    own_config(bot, "labels:\n  trigger: plan-me\n")
+    bot.fake.clear_requests()
+
+    label_named(bot, number, "needs-plan")  # the app's default trigger is not this repository's
+    label_named(bot, number, "bug")
+    assert bot.fake.writes() == []
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == []
+
+    label_named(bot, number, "plan-me")
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
+    assert any("<!-- planbot:td" in c.body for c in bot.fake.comments(OWNER, REPO, number))
+
+    bot.fake.clear_requests()
+    label_named(bot, number, "bug", action="unlabeled")  # another label removed: the plan goes on
+    assert bot.fake.writes() == []
+    label_named(bot, number, "plan-me", action="unlabeled")
+    status = next(c for c in bot.fake.comments(OWNER, REPO, number) if "<!-- planbot:status" in c.body)
+    assert '"phase":"cancelled"' in status.body
+
+
+def test_a_label_event_in_a_repository_with_a_broken_config_is_left_alone_unless_it_is_the_apps_trigger(
+    bot: Bot,
+) -> None:
+    number = open_issue(bot)
+    own_config(bot, "labels: [not, a, mapping]\n")
+    bot.fake.clear_requests()
+
+    label_named(bot, number, "bug")  # cannot tell whether it is meant for planbot: say nothing
+    assert bot.fake.writes() == []
+
+    label_named(bot, number, "needs-plan")
+    errors = [c for c in bot.fake.comments(OWNER, REPO, number) if "<!-- planbot:config-error" in c.body]
+    assert len(errors) == 1
+
+
+def test_an_issue_waiting_for_detail_under_the_repositorys_own_labels_resumes_when_edited(bot: Bot) -> None:
+    open_issue(bot, body="make it faster")  # the constitution; this issue carries the app's label
+    number = bot.fake.add_issue(OWNER, REPO, "Field service work orders", "make it faster", author="maria",
+                                labels=["plan-me"])
+    own_config(bot, "labels:\n  trigger: plan-me\n  needs_detail: more-info\n")
+    label_named(bot, number, "plan-me")
+    assert "more-info" in bot.fake.issue(OWNER, REPO, number).labels
+
+    with bot.fake.world.lock:  # the author edits the issue
+        bot.fake._repo(OWNER, REPO).issues[number].body = SPEC
+    labels = [{"name": name} for name in bot.fake.issue(OWNER, REPO, number).labels]
+    bot.deliver("issues", payload("issues.labeled", action="edited", issue__number=number, issue__labels=labels,
+                                  issue__body=SPEC))
+    bot.work()
+    assert [b for b in bot.fake.branches(OWNER, REPO) if b != "main"] == ["001-field-service-work-orders"]
+    assert bot.fake.history(OWNER, REPO, "001-field-service-work-orders")[0].message.endswith(f"Refs #{number}")
