@@ -17,8 +17,6 @@ import asyncio
 import json
 import os
 import random
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +36,9 @@ sys.path.insert(0, str(ROOT))
 
 from bot.web.headers import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, WEBHOOK_PATH  # noqa: E402
 from bot.web.signature import sign  # noqa: E402
+from tests.conftest import RedisServer  # noqa: E402
+from tests.fakegithub.fixtures import make_app_key  # noqa: E402
+from tests.listening import free_port, stop_process  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "webhooks"
 QUEUE = "planbot-bench"
@@ -76,12 +77,6 @@ class Run:
         return len(self.all_latencies())
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -94,11 +89,11 @@ def load(name: str) -> dict[str, Any]:
 
 def build_deliveries(count: int, enqueue_share: float, seed: int = 7) -> list[Delivery]:
     """`count` deliveries, `enqueue_share` of them trigger-label ones, each with a fresh id."""
-    labeled = load("issues.labeled")
+    labeled, closed = load("issues.labeled"), load("issues.closed")
     unwanted: list[tuple[str, dict[str, Any]]] = [
         ("ping", load("ping")),
         ("issues", labeled | {"action": "opened"}),
-        ("issues", labeled | {"label": {"name": "bug"}}),
+        ("issues", closed | {"issue": closed["issue"] | {"labels": []}}),  # an issue without labels: no plan
         (
             "issue_comment",
             load("issue_comment.created") | {"comment": {"id": 1, "body": "LGTM", "user": {"login": "octocat"}}},
@@ -165,58 +160,23 @@ def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
     try:
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 def start_redis(stack: ExitStack, workdir: Path) -> str:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise SystemExit("redis-server is not installed")
-    port = free_port()
-    args = [
-        binary,
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(workdir),
-    ]
-    stack.enter_context(process(args, dict(os.environ), workdir / "redis.log"))
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return f"redis://127.0.0.1:{port}/0"
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("redis-server did not start")
-
-
-def throwaway_key() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode("ascii")
+    try:
+        server = RedisServer(workdir)
+    except RuntimeError as exc:
+        raise SystemExit(str(exc)) from None
+    stack.callback(server.stop)
+    return server.url
 
 
 def start_planbot(stack: ExitStack, workdir: Path, redis_url: str, secret: str, log_level: str) -> str:
     port = free_port()
     env = dict(os.environ) | {
         "APP_ID": "1",
-        "PRIVATE_KEY": throwaway_key(),
+        "PRIVATE_KEY": make_app_key().private_pem,
         "WEBHOOK_SECRET": secret,
         "REDIS_URL": redis_url,
         "PLANBOT_QUEUE": QUEUE,
