@@ -40,7 +40,7 @@ def run_due_retries(bot: Bot) -> None:
     due = registry.get_scheduled_time(retries(bot)[0])
     time.sleep(max(0.0, due.timestamp() - time.time()) + 0.1)
     scheduler = RQScheduler([bot.queue], connection=bot.redis)
-    scheduler.acquire_locks()
+    assert scheduler.acquire_locks() == {bot.queue.name}, "another scheduler holds the queue's lock"
     try:
         scheduler.enqueue_scheduled_jobs()
     finally:
