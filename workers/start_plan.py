@@ -176,8 +176,9 @@ class StartPlan(PlanJob):
             assert state.feature is not None
             in_folder = self.spec_path == state.feature.path("spec.md")
             own = in_folder or workspace.branch_head(state.feature.branch) is not None
-            if not own and number_taken(state.feature, workspace.branches()):
-                prepared = self.renumber(state, config, prepared, workspace.branches())
+            branches = [] if own else workspace.branches()
+            if number_taken(state.feature, branches):
+                prepared = self.renumber(state, config, prepared, branches)
                 continue
             # rendered as of the plan's start, so a re-run produces the very same files (and commit)
             plan = engine.build_plan(prepared.context, prepared.analysis, state.started_at or self.now)
