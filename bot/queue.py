@@ -96,7 +96,7 @@ def _job_options(request: JobRequest, retry: JobRetry | None) -> dict[str, objec
     }
 
 
-def schedule_job(queue: Queue, request: JobRequest, at: datetime, *, retry: JobRetry | None = None) -> EnqueueResult:
+def schedule_job(queue: Queue, request: JobRequest, at: datetime, *, retry: JobRetry | None) -> EnqueueResult:
     """Run the request's job at `at` (a worker started with the scheduler moves it onto the queue);
     a job with the same id, scheduled or queued, is left as it is."""
     try:
@@ -122,7 +122,7 @@ def schedule_sweep(queue: Queue, at: datetime, *, interval_seconds: float) -> En
     return EnqueueResult(job_id=job_id, status=EnqueueStatus.ENQUEUED)
 
 
-def enqueue_job(queue: Queue, request: JobRequest, *, retry: JobRetry | None = None) -> EnqueueResult:
+def enqueue_job(queue: Queue, request: JobRequest, *, retry: JobRetry | None) -> EnqueueResult:
     """Enqueue the request's job under its id; a job with that id already there is left as it is.
 
     RQ's `unique=True` checks, saves and pushes in one Lua script, so two deliveries of the same

@@ -26,8 +26,7 @@ class Submission(BaseModel):
 
 
 class DeliveryLedger:
-    def __init__(self, redis: Redis, queue: Queue, ttl_seconds: int,
-                 retry: Callable[[], Retry | None] = lambda: None) -> None:
+    def __init__(self, redis: Redis, queue: Queue, ttl_seconds: int, retry: Callable[[], Retry | None]) -> None:
         self.redis = redis
         self.queue = queue
         self.ttl_seconds = ttl_seconds

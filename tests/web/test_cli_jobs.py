@@ -35,9 +35,9 @@ def test_jobs_lists_every_state_and_requeues_a_failed_one(redis_url: str) -> Non
     queue.enqueue(failing, {}, job_id="broken-1")
     SimpleWorker([queue], connection=connection).work(burst=True)  # the only job: it fails
     issue = IssueRef(installation_id=1, owner="acme", repo="widgets", number=3)
-    enqueue_job(queue, JobRequest(kind=JobKind.START_PLAN, issue=issue, delivery_id="d1", sender="maria"))
+    enqueue_job(queue, JobRequest(kind=JobKind.START_PLAN, issue=issue, delivery_id="d1", sender="maria"), retry=None)
     schedule_job(queue, JobRequest(kind=JobKind.TALLY, issue=issue, delivery_id="d2", sender="maria"),
-                 datetime.now(UTC) + timedelta(minutes=5))
+                 datetime.now(UTC) + timedelta(minutes=5), retry=None)
 
     listed = json.loads(planbot_jobs(redis_url, "--json").stdout)
     by_id = {line["id"]: line for line in listed}

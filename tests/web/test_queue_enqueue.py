@@ -28,7 +28,7 @@ REQUEST = JobRequest(
 
 
 def test_enqueued_job_carries_the_request_as_json(queue: Queue) -> None:
-    result = enqueue_job(queue, REQUEST)
+    result = enqueue_job(queue, REQUEST, retry=None)
     assert (result.job_id, result.status) == (REQUEST.job_id, EnqueueStatus.ENQUEUED)
     [job] = queue.get_jobs()
     assert job.id == "command-5c2c5a6e-0d7f-11ee-9a3c-2f1d4c7f4b11"
@@ -46,8 +46,8 @@ def test_enqueued_job_carries_the_request_as_json(queue: Queue) -> None:
 
 
 def test_same_request_twice_is_one_job(queue: Queue) -> None:
-    assert enqueue_job(queue, REQUEST).status is EnqueueStatus.ENQUEUED
-    assert enqueue_job(queue, REQUEST).status is EnqueueStatus.DUPLICATE
+    assert enqueue_job(queue, REQUEST, retry=None).status is EnqueueStatus.ENQUEUED
+    assert enqueue_job(queue, REQUEST, retry=None).status is EnqueueStatus.DUPLICATE
     assert queue.count == 1
 
 
@@ -59,7 +59,7 @@ def test_racing_enqueues_of_one_request_make_one_job(queue: Queue, redis_url: st
         connection = redis.Redis.from_url(redis_url)
         own_queue = Queue(queue.name, connection=connection)
         barrier.wait()
-        statuses.append(enqueue_job(own_queue, REQUEST).status)
+        statuses.append(enqueue_job(own_queue, REQUEST, retry=None).status)
         connection.close()
 
     threads = [threading.Thread(target=enqueue) for _ in range(8)]

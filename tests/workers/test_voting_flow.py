@@ -87,7 +87,7 @@ def tally(bot: Bot, number: int, *, failures: int = 0) -> None:
     """A scheduled tally, run now (`failures`: jobs that failed earlier in the test)."""
     request = JobRequest(kind=JobKind.TALLY, issue=issue_ref(number), delivery_id=f"test-{time.monotonic_ns()}",
                          sender="scheduler")
-    enqueue_job(bot.queue, request)
+    enqueue_job(bot.queue, request, retry=None)
     bot.work(failures=failures)
 
 
